@@ -1,0 +1,33 @@
+/**
+ * Schemas for everything the renderer sends. Main parses each call with
+ * these before anything else happens (the renderer is untrusted), so a
+ * handler in main/core only ever sees well-formed parameters.
+ */
+import { z } from 'zod';
+import type { MethodName, Params } from './contract';
+
+const mountId = z.string().regex(/^m[0-9]{1,10}$/, 'a mount id from mounts.list');
+const timeoutMs = z.number().int().min(1000).max(86_400_000);
+const none = z.object({}).strict();
+
+export const paramSchemas = {
+  'app.info': none,
+  'mounts.list': none,
+  'freeze.start': z.object({ id: mountId, timeoutMs, confirm: z.string().max(4096).optional() }).strict(),
+  'freeze.thaw': z.object({ id: mountId, force: z.boolean().optional() }).strict(),
+  'freeze.extend': z.object({ id: mountId, timeoutMs }).strict(),
+  'freeze.probe': z.object({ id: mountId }).strict(),
+  'freeze.thawAll': none,
+  'helper.status': none,
+  'helper.start': none,
+  'history.list': none,
+} satisfies { [M in MethodName]: z.ZodType<Params<M>> };
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.hasOwn(paramSchemas, value);
+}
+
+/** Mount ids are `m` + the kernel's mount id: stable while mounted, unique at a time. */
+export function mountIdFor(kernelMountId: number): string {
+  return `m${kernelMountId}`;
+}

@@ -1,0 +1,38 @@
+/**
+ * What the front doors (main/electron, main/web) get from main/core: one
+ * dispatch for every contract method, one event stream, and a shutdown.
+ * Both adapters are thin: they move bytes and check who is calling; the
+ * core validates parameters (app/schemas.ts) and does the work.
+ */
+import type { ContractEvents, EventName, Result } from '../../app/contract';
+import type { HelperClient } from '../helper/client';
+
+export type CoreEventListener = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
+
+export interface Core {
+  /** Validates `params` for `method` and runs it. Never throws: failures are Results. */
+  dispatch(method: string, params: unknown): Promise<Result<unknown>>;
+  subscribe(listener: CoreEventListener): () => void;
+  /** Filesystems this app holds frozen now (tray badge, quit prompt). */
+  frozenCount(): number;
+  /** Thaw all this app holds and stop the helper (quit). */
+  shutdown(): Promise<void>;
+}
+
+export interface CoreOptions {
+  frontDoor: 'electron' | 'web';
+  appVersion: string;
+  /** Absolute path of the helper binary main found (never user input). */
+  helperPath: string;
+  /** A development build: the helper comes from the source tree. */
+  development: boolean;
+  pkexecPath?: string;
+  /** Directories of the app's own profile, config and logs (danger marks). */
+  appDataDirs: string[];
+  /** The web mode, started with sudo, spawns the helper before dropping privileges. */
+  preStartedHelper?: HelperClient;
+  helperLimits?: { leaseMs?: number; maxTimeoutMs?: number; maxHoldMs?: number };
+  electronVersion?: string;
+  /** Where the core appends its log (asynchronously, never while anything is frozen); stderr when absent. */
+  logFile?: string;
+}

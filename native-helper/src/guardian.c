@@ -1,0 +1,306 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "guardian.h"
+
+struct gentry {
+	bool used;
+	bool confirmed;
+	int fd;
+	uint64_t token;
+	uint64_t added;		/* ADD order: thaw last-added first */
+	int64_t deadline;
+	int64_t frozen_at;
+	struct ff_mount mount;
+};
+
+/* Guardian process only (the helper's copy of this array stays unused). */
+static struct gentry ents[GUARD_MAX];
+static uint64_t add_count;
+
+int protect_oom(void)
+{
+	int fd, err = 0;
+
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "-1000", 5) != 5)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+int lock_memory(void)
+{
+	/* ONFAULT: lock what is touched, so resident memory stays small. */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT))
+		return -errno;
+	return 0;
+}
+
+static int64_t overdue_at(const struct gentry *e)
+{
+	if (!e->used || !e->confirmed || e->deadline > INT64_MAX - GUARD_GRACE_NS)
+		return INT64_MAX;
+	return e->deadline + GUARD_GRACE_NS;
+}
+
+static struct gentry *find(uint64_t token)
+{
+	int i;
+
+	for (i = 0; i < GUARD_MAX; i++) {
+		if (ents[i].used && ents[i].token == token)
+			return &ents[i];
+	}
+	return NULL;
+}
+
+static void drop(struct gentry *e)
+{
+	close(e->fd);
+	e->used = false;
+}
+
+static void thaw(struct gentry *e, int64_t now)
+{
+	const char *note = NULL;
+
+	if (ioctl(e->fd, FITHAW, 0) < 0)
+		note = errno == EINVAL ? "alreadyThawed" : strerrorname_np(errno);
+	audit_log("thaw", &e->mount, "guardian",
+		  e->confirmed ? ms_between(e->frozen_at, now) : -1, note);
+	drop(e);
+}
+
+/* The helper is gone: thaw everything, confirmed or not, newest first. */
+static __attribute__((noreturn)) void thaw_all_and_exit(void)
+{
+	int64_t now = boot_ns();
+
+	for (;;) {
+		struct gentry *last = NULL;
+		int i;
+
+		for (i = 0; i < GUARD_MAX; i++) {
+			if (ents[i].used && (!last || ents[i].added > last->added))
+				last = &ents[i];
+		}
+		if (!last)
+			_exit(0);
+		thaw(last, now);
+	}
+}
+
+static void reply_ack(int sock, uint64_t token, int status)
+{
+	struct gmsg ack = { .type = G_ACK, .status = status, .token = token };
+
+	/* Never block: a helper that does not read its ACKs times out and
+	 * replaces this guardian, which then gets a SIGKILL, not an EOF. */
+	if (send(sock, &ack, sizeof(ack), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+	    errno == EPIPE)
+		thaw_all_and_exit();
+}
+
+static int received_fd(struct msghdr *mh)
+{
+	struct cmsghdr *c = CMSG_FIRSTHDR(mh);
+	int fd;
+
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+static void on_add(int sock, const struct gmsg_add *m, int fd)
+{
+	int i;
+
+	if (fd < 0) {
+		reply_ack(sock, m->h.token, EBADF);
+		return;
+	}
+	for (i = 0; i < GUARD_MAX && ents[i].used; i++)
+		;
+	if (i == GUARD_MAX) {
+		close(fd);
+		reply_ack(sock, m->h.token, ENOSPC);
+		return;
+	}
+	ents[i].used = true;
+	ents[i].confirmed = false;
+	ents[i].fd = fd;
+	ents[i].token = m->h.token;
+	ents[i].added = ++add_count;
+	ents[i].deadline = m->h.deadline;
+	ents[i].frozen_at = 0;
+	memcpy(&ents[i].mount, &m->mount, sizeof(ents[i].mount));
+	ents[i].mount.path[sizeof(ents[i].mount.path) - 1] = '\0';
+	reply_ack(sock, m->h.token, 0);
+}
+
+static void on_message(int sock, const struct gmsg_add *m, size_t n, int fd)
+{
+	struct gentry *e = find(m->h.token);
+
+	if (m->h.type == G_ADD && n == sizeof(*m)) {
+		on_add(sock, m, fd);
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!e || n != sizeof(m->h))
+		return;			/* already thawed here, or garbage */
+	switch (m->h.type) {
+	case G_CONFIRM:
+		e->confirmed = true;
+		e->frozen_at = m->h.frozen_at;
+		e->deadline = m->h.deadline;
+		break;
+	case G_UPDATE:
+		e->deadline = m->h.deadline;
+		break;
+	case G_DROP:
+		drop(e);
+		break;
+	}
+}
+
+/* Read every message waiting; EOF or a dead socket ends the guardian. */
+static void read_socket(int sock)
+{
+	static struct gmsg_add m;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+
+	for (;;) {
+		struct iovec iov = { &m, sizeof(m) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = ctl.buf,
+				     .msg_controllen = sizeof(ctl.buf) };
+		ssize_t n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0)
+			thaw_all_and_exit();
+		on_message(sock, &m, (size_t)n, received_fd(&mh));
+	}
+}
+
+/* The helper is alive but has let a deadline pass by more than the grace:
+ * it is stuck (stopped, or its thread starved); thaw on its behalf. */
+static void thaw_overdue(int64_t now)
+{
+	int i;
+
+	for (i = 0; i < GUARD_MAX; i++) {
+		if (overdue_at(&ents[i]) <= now)
+			thaw(&ents[i], now);
+	}
+}
+
+static void arm(int tfd)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	int64_t next = INT64_MAX;
+	int i;
+
+	for (i = 0; i < GUARD_MAX; i++) {
+		if (overdue_at(&ents[i]) < next)
+			next = overdue_at(&ents[i]);
+	}
+	if (next != INT64_MAX) {
+		its.it_value.tv_sec = next / NS_PER_SEC;
+		its.it_value.tv_nsec = next % NS_PER_SEC;
+		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+			its.it_value.tv_nsec = 1;
+	}
+	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* Keep only the socket; 0-2 point at /dev/null. Reset the signal state
+ * the helper set up for its signalfd. */
+static void detach(int sock)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t all;
+	int fd;
+
+	setsid();
+	if (sock != 3) {
+		if (dup2(sock, 3) < 0)
+			_exit(1);
+	}
+	close_range(4, ~0U, 0);
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	sigemptyset(&all);
+	sigaction(SIGTERM, &dfl, NULL);
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGHUP, &dfl, NULL);
+	sigaction(SIGCHLD, &dfl, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	prctl(PR_SET_NAME, "ff-guardian", 0, 0, 0);
+	audit_reset();
+}
+
+void guardian_main(int sock)
+{
+	struct pollfd p[2];
+	int tfd;
+
+	detach(sock);
+	sock = 3;
+	/* Best effort: there is nobody to report a failure to. */
+	protect_oom();
+	lock_memory();
+	tfd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (tfd < 0)
+		_exit(1);
+	for (;;) {
+		uint64_t ticks;
+
+		arm(tfd);
+		p[0] = (struct pollfd){ sock, POLLIN, 0 };
+		p[1] = (struct pollfd){ tfd, POLLIN, 0 };
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			thaw_all_and_exit();
+		}
+		if (p[0].revents)
+			read_socket(sock);
+		if (p[1].revents && read(tfd, &ticks, sizeof(ticks)) < 0 &&
+		    errno != EAGAIN)
+			thaw_all_and_exit();
+		thaw_overdue(boot_ns());
+	}
+}

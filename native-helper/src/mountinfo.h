@@ -1,0 +1,52 @@
+/*
+ * /proc/self/mountinfo, read line by line into a caller-owned reader: no
+ * allocation, so the freeze path may use it. Each thread that reads
+ * mountinfo owns its own reader.
+ */
+#ifndef FF_MOUNTINFO_H
+#define FF_MOUNTINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+#define MI_PATH_MAX	4096
+#define MI_FSTYPE_MAX	64
+#define MI_TEXT_MAX	1024
+#define MI_BUF_SIZE	(32 * 1024)	/* longer lines are skipped */
+
+/* The protocol's mount object. */
+struct ff_mount {
+	int mount_id;
+	int parent_id;
+	struct sb_id sb;		/* major:minor of the superblock */
+	bool read_only;			/* per-mount or superblock "ro" */
+	char path[MI_PATH_MAX];		/* unescaped mount point */
+	char fstype[MI_FSTYPE_MAX];
+	char source[MI_TEXT_MAX];
+	char options[MI_TEXT_MAX];	/* per-mount options */
+};
+
+struct mi_reader {
+	int fd;
+	bool eof;
+	size_t len;			/* bytes in buf */
+	size_t pos;			/* start of the next line */
+	char buf[MI_BUF_SIZE];
+};
+
+/* 0 or -errno. */
+int mi_open(struct mi_reader *r);
+/* 1 with *m filled from the next line, 0 at the end, -errno on error. */
+int mi_next(struct mi_reader *r, struct ff_mount *m);
+void mi_close(struct mi_reader *r);
+
+/* Find the mount with this id: 0, -ENOENT, or -errno. */
+int mi_find(struct mi_reader *r, int mount_id, struct ff_mount *m);
+
+/* Parse one mountinfo line (without its newline). 0, or -EINVAL when the
+ * line does not have the expected shape. Exposed for tests. */
+int mi_parse_line(char *line, size_t len, struct ff_mount *m);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * A compact snapshot of the mount table (id, parent, superblock), for the
+ * lookups a group ordering or a writers scan does many times.
+ */
+#ifndef FF_MTABLE_H
+#define FF_MTABLE_H
+
+#include "mountinfo.h"
+
+#define MTABLE_MAX	16384
+
+struct mt_ent {
+	int id;
+	int parent;
+	struct sb_id sb;
+};
+
+struct mtable {
+	int n;
+	struct mt_ent e[MTABLE_MAX];
+};
+
+/* Load from mountinfo through r (and its scratch mount m). 0 or -errno. */
+int mtable_load(struct mtable *t, struct mi_reader *r, struct ff_mount *m);
+
+/* The entry for a mount id, or NULL. */
+const struct mt_ent *mtable_find(const struct mtable *t, int id);
+
+#endif

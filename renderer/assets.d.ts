@@ -1,0 +1,2 @@
+// Vite bundles a stylesheet imported for its side effect (main.tsx).
+declare module '*.css';

@@ -1,0 +1,42 @@
+/**
+ * Row heights, computed from the data rather than measured from the DOM: the
+ * virtualizer then knows every row's size before it renders (no layout
+ * thrash on 5,000 rows, and the same numbers in a test DOM without layout).
+ */
+import type { MountRow } from '../../app/domain';
+import type { AppState } from '../store/types';
+
+export const HEADER_HEIGHT = 40;
+export const LINE_HEIGHT = 60;
+export const MESSAGE_HEIGHT = 28;
+export const WRITER_LINE_HEIGHT = 24;
+const WRITERS_PADDING = 12;
+
+export function messageTop(): number {
+  return LINE_HEIGHT;
+}
+
+export function writersTop(hasMessage: boolean): number {
+  return LINE_HEIGHT + (hasMessage ? MESSAGE_HEIGHT : 0);
+}
+
+export function rowHeight(row: MountRow | undefined, expanded: boolean, hasMessage: boolean): number {
+  if (!row) return LINE_HEIGHT;
+  const writers = expanded ? WRITERS_PADDING + WRITER_LINE_HEIGHT * (row.freeze.writers.length + 1) : 0;
+  return LINE_HEIGHT + (hasMessage ? MESSAGE_HEIGHT : 0) + writers;
+}
+
+export function hasRowMessage(s: Pick<AppState, 'rowErrors' | 'mountsById'>, id: string): boolean {
+  return s.rowErrors[id] !== undefined || s.mountsById[id]?.freeze.lastError !== undefined;
+}
+
+let last: { ids: readonly string[]; byId: AppState['mountsById']; expanded: AppState['expanded']; errors: AppState['rowErrors']; heights: readonly number[] } | null = null;
+
+/** Heights of the visible rows; the same array while no height changed. */
+export function selectRowHeights(s: AppState, ids: readonly string[]): readonly number[] {
+  if (last && last.ids === ids && last.byId === s.mountsById && last.expanded === s.expanded && last.errors === s.rowErrors) return last.heights;
+  const heights = ids.map((id) => rowHeight(s.mountsById[id], s.expanded[id] === true, hasRowMessage(s, id)));
+  const same = last !== null && last.heights.length === heights.length && last.heights.every((h, i) => h === heights[i]);
+  last = { ids, byId: s.mountsById, expanded: s.expanded, errors: s.rowErrors, heights: same && last ? last.heights : heights };
+  return last.heights;
+}

@@ -1,0 +1,45 @@
+/** Search, the pseudo-filesystem toggle, the theme choice and the row count. */
+import { selectVisibleIds } from '../store/selectors';
+import { useApp } from '../store/store';
+import type { ThemeChoice } from '../store/types';
+
+export function Toolbar() {
+  const search = useApp((s) => s.search);
+  const setSearch = useApp((s) => s.setSearch);
+  const showPseudo = useApp((s) => s.showPseudo);
+  const setShowPseudo = useApp((s) => s.setShowPseudo);
+  const theme = useApp((s) => s.theme);
+  const setTheme = useApp((s) => s.setTheme);
+  const shown = useApp((s) => selectVisibleIds(s).length);
+  const total = useApp((s) => s.mountOrder.length);
+
+  return (
+    <div className="toolbar">
+      <div role="search" className="toolbar__search-group">
+      <input
+        type="search"
+        className="toolbar__search"
+        aria-label="Search mounts"
+        placeholder="Search mountpoint, source or type"
+        value={search}
+        onChange={(event) => setSearch(event.target.value)}
+      />
+      <label className="toolbar__toggle">
+        <input type="checkbox" checked={showPseudo} onChange={(event) => setShowPseudo(event.target.checked)} />
+        Show pseudo filesystems
+      </label>
+      </div>
+      <span className="toolbar__count muted">
+        {shown} of {total} mounts
+      </span>
+      <label className="toolbar__theme">
+        Theme
+        <select value={theme} onChange={(event) => setTheme(event.target.value as ThemeChoice)}>
+          <option value="system">System</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * Pure selectors. Those that build arrays or objects remember their last
+ * inputs and result, so a component subscribed to them re-renders only when
+ * the answer really changes (zustand compares results with Object.is).
+ */
+import type { MountRow } from '../../app/domain';
+import { deadlineFrom } from '../format';
+import type { AppState } from './types';
+
+/** Remembers the last call: same arguments (by identity) give the same result object. */
+function rememberLast<A extends readonly unknown[], R>(compute: (...args: A) => R): (...args: A) => R {
+  let lastArgs: A | null = null;
+  let lastResult: R;
+  return (...args: A) => {
+    if (lastArgs && lastArgs.length === args.length && lastArgs.every((a, i) => Object.is(a, args[i]))) return lastResult;
+    lastResult = compute(...args);
+    lastArgs = args;
+    return lastResult;
+  };
+}
+
+export function matchesSearch(row: MountRow, needle: string): boolean {
+  if (!needle) return true;
+  return (
+    row.path.toLowerCase().includes(needle) ||
+    row.source.toLowerCase().includes(needle) ||
+    row.fsType.toLowerCase().includes(needle)
+  );
+}
+
+const visibleIds = rememberLast(
+  (byId: AppState['mountsById'], order: AppState['mountOrder'], search: string, showPseudo: boolean): readonly string[] => {
+    const needle = search.trim().toLowerCase();
+    if (!needle && showPseudo) return order;
+    return order.filter((id) => {
+      const row = byId[id];
+      return row !== undefined && (showPseudo || !row.pseudo) && matchesSearch(row, needle);
+    });
+  },
+);
+
+/** Ids of the rows to show, in table order, after the search box and the pseudo toggle. */
+export function selectVisibleIds(s: AppState): readonly string[] {
+  return visibleIds(s.mountsById, s.mountOrder, s.search, s.showPseudo);
+}
+
+export const selectRow =
+  (id: string) =>
+  (s: AppState): MountRow | undefined =>
+    s.mountsById[id];
+
+/** The auto-thaw moment of a frozen row on this renderer's monotonic clock, or undefined. */
+export function deadlineOf(s: Pick<AppState, 'mountsById' | 'receivedAt'>, id: string): number | undefined {
+  const row = s.mountsById[id];
+  const at = s.receivedAt[id];
+  if (!row || at === undefined || row.freeze.state !== 'frozen' || row.freeze.remainingMs === undefined) return undefined;
+  return deadlineFrom(at, row.freeze.remainingMs);
+}
+
+export const selectDeadline =
+  (id: string) =>
+  (s: AppState): number | undefined =>
+    deadlineOf(s, id);
+
+/** A filesystem is a superblock: bind mounts of one frozen filesystem count once. */
+function countFilesystems(byId: AppState['mountsById'], order: AppState['mountOrder'], keep: (row: MountRow) => boolean): number {
+  const seen = new Set<string>();
+  for (const id of order) {
+    const row = byId[id];
+    if (row && keep(row)) seen.add(row.majorMinor);
+  }
+  return seen.size;
+}
+
+const HELD_STATES = new Set(['freezing', 'frozen', 'thawing']);
+
+/** Filesystems this app holds frozen (or is freezing or thawing). */
+export function selectFrozenCount(s: AppState): number {
+  return countFilesystems(s.mountsById, s.mountOrder, (row) => HELD_STATES.has(row.freeze.state));
+}
+
+export function selectFrozenElsewhereCount(s: AppState): number {
+  return countFilesystems(s.mountsById, s.mountOrder, (row) => row.freeze.state === 'frozen-elsewhere');
+}
+
+export interface NearestDeadline {
+  id: string;
+  path: string;
+  deadlineAt: number;
+}
+
+const nearestDeadline = rememberLast(
+  (byId: AppState['mountsById'], order: AppState['mountOrder'], receivedAt: AppState['receivedAt']): NearestDeadline | null => {
+    let best: NearestDeadline | null = null;
+    for (const id of order) {
+      const deadlineAt = deadlineOf({ mountsById: byId, receivedAt }, id);
+      if (deadlineAt !== undefined && (!best || deadlineAt < best.deadlineAt)) best = { id, path: byId[id]!.path, deadlineAt };
+    }
+    return best;
+  },
+);
+
+/** The frozen row that thaws first, for the banner. */
+export function selectNearestDeadline(s: AppState): NearestDeadline | null {
+  return nearestDeadline(s.mountsById, s.mountOrder, s.receivedAt);
+}
+
+/** The error to show on a row: the renderer's last failed action, else main's. */
+export const selectRowError = (id: string) => (s: AppState) => s.rowErrors[id] ?? s.mountsById[id]?.freeze.lastError;
+
+/** The Freeze dialog's limits: the helper's, once it runs; the app's defaults before. */
+export function selectTimeoutLimits(s: AppState): { defaultMs: number; maxMs: number } {
+  const maxMs = s.helper?.maxTimeoutMs ?? s.appInfo?.maxTimeoutMs ?? 900_000;
+  const defaultMs = Math.min(s.appInfo?.defaultTimeoutMs ?? 60_000, maxMs);
+  return { defaultMs, maxMs };
+}
+
+/** Paths of a row's bind siblings (a new array each call: use with useShallow). */
+export function siblingPaths(s: AppState, id: string): string[] {
+  const row = s.mountsById[id];
+  if (!row) return [];
+  return row.bindSiblings.map((sib) => s.mountsById[sib]?.path ?? sib);
+}

@@ -1,0 +1,49 @@
+/** Rendering helpers for component tests: a store around a fake api, and a sized scroll box. */
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import type { MountRow } from '../../app/domain';
+import { createAppStore, StoreContext } from '../store/store';
+import type { AppStore } from '../store/types';
+import { createFakeApi, type FakeApi } from './fake-api';
+
+export interface TestApp extends RenderResult {
+  store: AppStore;
+  api: FakeApi;
+}
+
+/** A store already holding `rows` (as if mounts.list had answered), with a fake api. */
+export function storeWith(rows: MountRow[], api: FakeApi = createFakeApi({ generation: 1, mounts: rows })): { store: AppStore; api: FakeApi } {
+  const store = createAppStore({ api });
+  store.getState().applySnapshot({ generation: 1, mounts: rows });
+  store.getState().applyHelper({ state: 'running', maxTimeoutMs: 900_000 });
+  return { store, api };
+}
+
+export function renderWithStore(ui: ReactElement, store: AppStore, api: FakeApi): TestApp {
+  const result = render(<StoreContext.Provider value={store}>{ui}</StoreContext.Provider>);
+  return { ...result, store, api };
+}
+
+/**
+ * happy-dom does no layout: give the table's scroll box the size of a window
+ * (the virtualizer reads clientHeight/clientWidth), and nothing else.
+ */
+export function sizeScrollBoxes(height = 720, width = 1280): () => void {
+  const proto = HTMLElement.prototype;
+  const sizes = { clientHeight: height, clientWidth: width };
+  const restores = (Object.keys(sizes) as Array<keyof typeof sizes>).map((key) => {
+    const own = Object.getOwnPropertyDescriptor(proto, key);
+    const inherited = own ?? Object.getOwnPropertyDescriptor(Element.prototype, key);
+    Object.defineProperty(proto, key, {
+      configurable: true,
+      get(this: HTMLElement) {
+        return this.hasAttribute('data-mount-table') ? sizes[key] : ((inherited?.get?.call(this) as number | undefined) ?? 0);
+      },
+    });
+    return () => {
+      if (own) Object.defineProperty(proto, key, own);
+      else delete (proto as unknown as Record<string, unknown>)[key];
+    };
+  });
+  return () => restores.forEach((restore) => restore());
+}
