@@ -23,10 +23,11 @@ describe('error messages', () => {
 });
 
 describe('describeError', () => {
-  it('adds the sender text where it says more, and lets a dropped connection speak for itself', () => {
+  it('adds the sender text where it says more', () => {
     expect(describeError({ code: 'IO_ERROR', message: 'EIO: input/output error' })).toBe(`${ERROR_MESSAGES.IO_ERROR} (EIO: input/output error)`);
     expect(describeError({ code: 'FROZEN_ELSEWHERE', message: 'EBUSY' })).toBe(ERROR_MESSAGES.FROZEN_ELSEWHERE);
-    expect(describeError({ code: 'INTERNAL', message: 'Lost the connection.' })).toBe('Lost the connection.');
+    expect(describeError({ code: 'INTERNAL', message: 'boom' })).toBe(`${ERROR_MESSAGES.INTERNAL} (boom)`);
+    expect(describeError({ code: 'DISCONNECTED', message: 'Lost the connection.' })).toBe(ERROR_MESSAGES.DISCONNECTED);
     expect(describeError({ code: 'INTERNAL', message: '' })).toBe(ERROR_MESSAGES.INTERNAL);
   });
 });

@@ -47,6 +47,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   BUSY: 'Another action on this filesystem is still running. Wait for it to finish.',
   UNAUTHORIZED: 'This browser session is not authorized. Open the address that `npm run serve` printed again.',
   INTERNAL: 'Freezeframe failed unexpectedly. This is a bug; please report it with the log.',
+  DISCONNECTED: "Lost the connection to Freezeframe's server. Reconnecting; if the server was restarted, open the new URL it printed.",
 };
 
 export const HELPER_STATE_TITLES: Record<HelperStateName, string> = {
@@ -92,14 +93,9 @@ export function humanMessage(error: AppErrorShape): string {
 /** Codes whose sender's text carries what the person needs (which errno, which spawn error, which failure). */
 const DETAIL_WORTH_SHOWING: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['IO_ERROR', 'HELPER_SPAWN_FAILED', 'PROTOCOL_MISMATCH', 'INTERNAL']);
 
-/**
- * The human message, with the sender's own text added where it says more.
- * INTERNAL is also what a bridge reports when its connection drops, and then
- * its text ("Lost the connection ...") is the whole story.
- */
+/** The human message, with the sender's own text added where it says more. */
 export function describeError(error: AppErrorShape): string {
   const human = humanMessage(error);
   if (!isErrorCode(error.code) || !DETAIL_WORTH_SHOWING.has(error.code) || !error.message || error.message === human) return human;
-  if (error.code === 'INTERNAL') return error.message;
   return `${human} (${error.message})`;
 }

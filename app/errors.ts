@@ -58,6 +58,8 @@ export const APP_ERROR_CODES = [
   'BUSY',
   /** Refused by the web mode's token, Host or Origin checks. */
   'UNAUTHORIZED',
+  /** The browser lost its connection to the web mode's server (reconnecting). */
+  'DISCONNECTED',
   /** A bug: main failed in a way it did not expect. */
   'INTERNAL',
 ] as const;

@@ -12,6 +12,8 @@ export function fmt(value: number, digits = 2): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
+export const p50p99 = (values: number[], digits = 2): string => `p50 ${fmt(median(values), digits)} ms, p99 ${fmt(percentile(values, 99), digits)} ms`;
+
 export interface Row {
   figure: string;
   value: string;

@@ -12,10 +12,10 @@ const hasClang = spawnSync('sh', ['-c', 'command -v clang'], { stdio: 'ignore' }
 const results = [];
 const outDir = mkdtempSync(join(tmpdir(), 'freezeframe-test-report-'));
 
-function step(name, file, args, parse) {
+function step(name, file, args, parse, env = {}) {
   console.log(`\n=== ${name}: ${file} ${args.join(' ')}`);
   const started = Date.now();
-  const run = spawnSync(file, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const run = spawnSync(file, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } });
   process.stdout.write(run.stdout ?? '');
   const counts = parse(run.stdout ?? '') ?? { passed: 0, failed: 0, skipped: 0 };
   const ok = run.status === 0;
@@ -53,7 +53,32 @@ function vitest(project) {
   return step(`vitest ${project}`, 'npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], vitestJson(file));
 }
 
-step('build helper', 'make', ['-C', 'native-helper'], () => ({ passed: 0, failed: 0, skipped: 0 }));
+const none = () => ({ passed: 0, failed: 0, skipped: 0 });
+const hasChromium = existsSync(process.env.FREEZEFRAME_CHROMIUM ?? '/usr/bin/chromium');
+
+/** Playwright: both projects; the Electron one skips, plainly, where its runtime is missing. */
+function playwright() {
+  const file = join(outDir, 'e2e.json');
+  let electronSkipped = [];
+  step('end-to-end (Playwright: web mode in Chromium, and Electron)', 'npx', ['playwright', 'test'], () => {
+    if (!existsSync(file)) return undefined;
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    const specs = [];
+    const walk = (suite) => {
+      for (const spec of suite.specs ?? []) specs.push(...spec.tests);
+      for (const child of suite.suites ?? []) walk(child);
+    };
+    for (const suite of report.suites ?? []) walk(suite);
+    electronSkipped = specs.filter((t) => t.projectName === 'electron' && t.status === 'skipped');
+    return { passed: report.stats.expected, failed: report.stats.unexpected + report.stats.flaky, skipped: report.stats.skipped };
+  }, { PLAYWRIGHT_JSON: file });
+  if (electronSkipped.length) {
+    const why = electronSkipped[0].annotations?.find((a) => a.type === 'skip')?.description ?? 'skipped';
+    notRun(`Electron variant of the end-to-end specs (${electronSkipped.length} specs)`, why.replace(/^NOT RUN: /, ''));
+  }
+}
+
+step('build helper', 'make', ['-C', 'native-helper'], none);
 step('native unit tests (ASan+UBSan)', 'make', ['-C', 'native-helper', '--no-print-directory', 'test'], parseCLines);
 if (hasClang) {
   step('fuzz request parser, short (ASan+UBSan)', 'make', ['-C', 'native-helper', '--no-print-directory', 'fuzz-short', `FUZZ_SECONDS=${process.env.FUZZ_SECONDS ?? 20}`], (out) =>
@@ -66,6 +91,11 @@ vitest('unit');
 vitest('renderer');
 if (isRoot) vitest('integration');
 else notRun('vitest integration (real freezes of loop mounts)', 'needs root: run `sudo npm test`');
+
+step('build app (renderer + main)', 'npm', ['run', '-s', 'build'], none);
+if (!isRoot) notRun('end-to-end (Playwright, web mode)', 'needs root: the specs freeze real loop mounts');
+else if (!hasChromium) notRun('end-to-end (Playwright, web mode)', 'no /usr/bin/chromium (apt-get install chromium)');
+else playwright();
 
 rmSync(outDir, { recursive: true, force: true });
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mountIdFor } from '../../app/schemas';
 import { buildBaseRows } from './mount-table';
 import { displayOptions, groupBySuperblock, isReadOnly, parseMountinfo, unescapeMountinfo } from './mountinfo';
+import { syntheticMountinfo } from './testing/synthetic-mountinfo';
 
 const DESKTOP = `\
 22 28 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw
@@ -129,23 +130,9 @@ describe('parseMountinfo', () => {
   });
 });
 
-/** A plausible big host: containers' overlays, binds, snaps, cgroups, a few real disks. */
-function syntheticTable(count: number): string {
-  const lines: string[] = ['1 0 259:2 / / rw,relatime shared:1 - ext4 /dev/nvme0n1p2 rw,errors=remount-ro'];
-  for (let i = 2; i <= count; i++) {
-    const kind = i % 5;
-    if (kind === 0) lines.push(`${i} 1 0:${1000 + i} / /var/lib/docker/overlay2/${i.toString(16)}/merged rw,relatime shared:${i} - overlay overlay rw,lowerdir=/l/${i},upperdir=/u/${i},workdir=/w/${i}`);
-    else if (kind === 1) lines.push(`${i} 1 7:${i % 256} /sub${i} /srv/bind/${i}\\040copy rw,relatime shared:${i} master:1 - ext4 /dev/loop${i % 256} rw`);
-    else if (kind === 2) lines.push(`${i} 1 0:${2000 + i} / /sys/fs/cgroup/unit${i} rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw`);
-    else if (kind === 3) lines.push(`${i} 1 7:${i % 256} / /snap/app${i}/${i} ro,nodev,relatime shared:${i} - squashfs /dev/loop${i % 256} ro,errors=continue`);
-    else lines.push(`${i} 1 0:${3000 + i} / /run/user/${i} rw,nosuid,nodev,relatime shared:${i} - tmpfs tmpfs rw,size=1626332k,mode=700,uid=${i}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 describe('5,000 mounts', () => {
   it('parse + group in well under 20 ms (figure printed; bound generous)', () => {
-    const text = syntheticTable(5000);
+    const text = syntheticMountinfo(5000);
     const danger = { appDataDirs: ['/home/alice/.config/Freezeframe'], helperPath: '/usr/lib/freezeframe/freezeframe-helper', homeDirs: ['/home/alice'], otherHomes: ['/home/bob'], tmpDirs: ['/tmp'] };
     for (let i = 0; i < 5; i++) groupBySuperblock(parseMountinfo(text).records); // warm the JIT
     const parseGroup: number[] = [];

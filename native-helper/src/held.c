@@ -1,4 +1,5 @@
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "held.h"
@@ -20,6 +21,7 @@ struct held *held_alloc(void)
 			table[i].token = 0;
 			table[i].unsafe = false;
 			table[i].acked = false;
+			table[i].has_backing = false;
 			return &table[i];
 		}
 	}
@@ -119,4 +121,62 @@ int64_t held_next_deadline(void)
 uint64_t held_next_seq(void)
 {
 	return ++last_seq;
+}
+
+static bool listed(struct held **v, size_t n, const struct held *h)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == h)
+			return true;
+	}
+	return false;
+}
+
+static struct held *frozen_by_sb(struct sb_id sb)
+{
+	struct held *h = held_by_sb(sb);
+
+	return h && h->state == HELD_FROZEN ? h : NULL;
+}
+
+/* Move a backing filesystem in front of the first entry on top of it;
+ * false when the order already holds. */
+static bool fix_one(struct held **v, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = i + 1; j < n; j++) {
+			struct held *b = v[j];
+
+			if (!v[i]->has_backing || !sb_eq(v[i]->backing, b->mount.sb))
+				continue;
+			memmove(&v[i + 1], &v[i], (j - i) * sizeof(*v));
+			v[i] = b;
+			return true;
+		}
+	}
+	return false;
+}
+
+size_t held_thaw_order(struct held **v, size_t n, size_t max)
+{
+	size_t i, pass;
+
+	for (i = 0; i < n; i++) {		/* n grows: transitive */
+		struct held *b;
+
+		if (!v[i]->has_backing)
+			continue;
+		b = frozen_by_sb(v[i]->backing);
+		if (b && n < max && !listed(v, n, b))
+			v[n++] = b;
+	}
+	sort_by_seq_desc(v, n);
+	/* A cycle (never expected) stops after n passes. */
+	for (pass = 0; pass < n && fix_one(v, n); pass++)
+		;
+	return n;
 }

@@ -30,6 +30,8 @@ struct held {
 	uint64_t token;		/* the guardian's name for this entry */
 	bool unsafe;		/* frozen with allowUnsafe on an unsafe sb */
 	bool acked;		/* the guardian has acknowledged the ADD */
+	bool has_backing;	/* on a loop device, backing file on: */
+	struct sb_id backing;
 };
 
 /* A free slot, marked HELD_FREEZING with fd -1, or NULL when full. */
@@ -52,6 +54,15 @@ size_t held_expired(int64_t now, struct held **out, size_t max);
 
 /* The earliest deadline of a frozen entry, or INT64_MAX. */
 int64_t held_next_deadline(void);
+
+/*
+ * Order entries about to be thawed: add every frozen entry that holds the
+ * backing file of one of them (transitively: thawing a filesystem on a
+ * loop device writes through it, and would wait on a frozen backing
+ * filesystem), then thaw backing filesystems first, else newest first.
+ * Returns the new count (at most max).
+ */
+size_t held_thaw_order(struct held **v, size_t n, size_t max);
 
 uint64_t held_next_seq(void);
 

@@ -148,13 +148,16 @@ static void keep_guardian(int64_t now)
 
 static void wait_events(struct pollfd *p)
 {
-	/* fd -1 while the queue is full: POLLHUP must not spin the loop. */
+	/* An fd is left out (-1) whenever it would not be serviced: poll()
+	 * reports POLLHUP/POLLERR even without asking, and this thread runs
+	 * at real-time priority, so such an fd would make it spin. */
 	p[0] = (struct pollfd){ input_wants_read() ? 0 : -1, POLLIN, 0 };
-	p[1] = (struct pollfd){ 1, out_pending(1) ? POLLOUT : 0, 0 };
-	p[2] = (struct pollfd){ 2, out_pending(2) ? POLLOUT : 0, 0 };
+	p[1] = (struct pollfd){ out_pending(1) ? 1 : -1, POLLOUT, 0 };
+	p[2] = (struct pollfd){ out_pending(2) ? 2 : -1, POLLOUT, 0 };
 	p[3] = (struct pollfd){ L.tfd, POLLIN, 0 };
 	p[4] = (struct pollfd){ L.wfd, POLLIN, 0 };
-	p[5] = (struct pollfd){ glink_fd(), POLLIN, 0 };
+	p[5] = (struct pollfd){ glink_needs_replace() ? -1 : glink_fd(),
+				POLLIN, 0 };
 	p[6] = (struct pollfd){ L.sfd, POLLIN, 0 };
 	if (poll(p, 7, -1) < 0) {
 		if (errno != EINTR)

@@ -138,6 +138,7 @@ void thaw_all_reply(const char *reason, bool reply)
 	int64_t now = boot_ns();
 	struct jw *w;
 
+	n = held_thaw_order(v, n, HELD_MAX);
 	for (i = 0; i < n; i++)
 		thaw_entry(v[i], reason, now);
 	if (reply) {
@@ -172,6 +173,7 @@ void ops_deadlines(int64_t now)
 	struct held *v[HELD_MAX];
 	size_t n = held_expired(now, v, HELD_MAX), i;
 
+	n = held_thaw_order(v, n, HELD_MAX);
 	for (i = 0; i < n; i++) {
 		thaw_entry(v[i], "deadline", now);
 		held_release(v[i]);

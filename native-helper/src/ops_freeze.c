@@ -86,6 +86,8 @@ static void make_members(void)
 		h->fd = t->fd;
 		t->fd = -1;
 		h->mount = t->mount;
+		h->has_backing = t->has_backing;
+		h->backing = t->backing;
 		h->token = glink_new_token();
 		h->unsafe = config_unsafe_index(t->mount.sb) >= 0;
 		op.members[k] = h;
@@ -93,89 +95,36 @@ static void make_members(void)
 	close_targets();	/* the folded duplicates */
 }
 
-/* FIFREEZEs of this op are running in the worker. */
-static bool freezing_now(void)
+/* A member's own deadline passed before the group's last FIFREEZE
+ * returned (thawed early, or left frozen because its thaw would have waited
+ * on a member still freezing). */
+static bool member_expired(int i, int64_t now)
 {
-	return op.phase == PH_WORKER && op.nmembers > 0 &&
-	       worker_job()->kind == JOB_FREEZE &&
-	       (op.req.op == OP_FREEZE || op.req.op == OP_FREEZE_GROUP);
+	return op.thawed_early[i] ||
+	       (op.provisional[i] && op.members[i]->deadline <= now);
 }
 
-void freeze_progress(void)
+/* Then the group as a whole failed: thaw the rest, newest first (which
+ * puts a loop device's backing filesystem before the one on top of it). */
+static void group_expired(int64_t now)
 {
 	struct job *j = worker_job();
-	int i;
-
-	if (!freezing_now())
-		return;
-	for (i = 0; i < op.nmembers; i++) {
-		int64_t ns = __atomic_load_n(&j->frozen_ns[i], __ATOMIC_ACQUIRE);
-		struct held *h = op.members[i];
-
-		if (!ns || op.provisional[i])
-			continue;
-		h->frozen_at = ns;
-		h->deadline = ns + op.req.timeout_ms * NS_PER_MS;
-		glink_send(G_CONFIRM, h->token, h->deadline, h->frozen_at);
-		op.provisional[i] = true;
-	}
-}
-
-void freeze_provisional(int64_t now)
-{
-	int i;
-
-	if (!freezing_now())
-		return;
-	freeze_progress();
-	for (i = op.nmembers - 1; i >= 0; i--) {
-		struct held *h = op.members[i];
-
-		if (op.provisional[i] && !op.thawed_early[i] &&
-		    now >= h->deadline) {
-			thaw_entry(h, "deadline", now);
-			op.thawed_early[i] = true;
-		}
-	}
-}
-
-int64_t freeze_next_provisional(void)
-{
-	int64_t next = INT64_MAX;
-	int i;
-
-	if (!freezing_now())
-		return next;
-	for (i = 0; i < op.nmembers; i++) {
-		if (op.provisional[i] && !op.thawed_early[i] &&
-		    op.members[i]->deadline < next)
-			next = op.members[i]->deadline;
-	}
-	return next;
-}
-
-/* Every FIFREEZE succeeded, but the first members' deadlines passed
- * before the last one returned: they were thawed, so the group as a whole
- * failed; thaw the rest. */
-static void group_expired(void)
-{
-	struct job *j = worker_job();
-	int64_t now = boot_ns();
 	int i, first = -1;
 
 	for (i = op.nmembers - 1; i >= 0; i--) {
-		if (op.thawed_early[i])
+		if (member_expired(i, now))
 			first = i;
-		else
-			thaw_entry(op.members[i], "group-rollback", now);
+		if (!op.thawed_early[i])
+			thaw_entry(op.members[i], member_expired(i, now) ?
+				   "deadline" : "group-rollback", now);
 		held_release(op.members[i]);
 	}
 	op.nmembers = 0;
 	reply_code(FF_IO_ERROR, 0, err_path(j->member[first]),
 		   "freezing took longer than timeoutMs (%lld ms): %s reached "
-		   "its deadline and was thawed before the last member froze, "
-		   "so the whole group was thawed",
-		   (long long)op.req.timeout_ms, j->paths[j->member[first]]);
+		   "its deadline before the last member froze, so the whole "
+		   "group was thawed", (long long)op.req.timeout_ms,
+		   j->paths[j->member[first]]);
 }
 
 static void freeze_failed(void)
@@ -266,16 +215,17 @@ static void freeze_done(void)
 		op_finish();
 		return;
 	}
+	now = boot_ns();
+	freeze_progress();	/* every member now has its own deadline */
 	for (i = 0; i < op.nmembers; i++) {
-		if (op.thawed_early[i]) {
-			group_expired();
+		if (member_expired(i, now)) {
+			group_expired(now);
 			op_finish();
 			return;
 		}
 	}
 	/* One deadline for the group, from the last FIFREEZE's return. */
 	deadline = j->frozen_ns[j->nfds - 1] + op.req.timeout_ms * NS_PER_MS;
-	now = boot_ns();
 	for (i = 0; i < op.nmembers; i++) {
 		struct held *h = op.members[i];
 
@@ -308,6 +258,7 @@ static void freeze_acked(void)
 		j->frozen_ns[i] = 0;
 		op.provisional[i] = false;
 		op.thawed_early[i] = false;
+		op.blocked[i] = false;
 	}
 	op_submit(freeze_done);
 }

@@ -30,6 +30,7 @@ struct op_state {
 	 * own provisional deadline; expired ones are thawed by the loop. */
 	bool provisional[REQ_MAX_PATHS];
 	bool thawed_early[REQ_MAX_PATHS];
+	bool blocked[REQ_MAX_PATHS];	/* waits on a member still freezing */
 	const char *thaw_after;		/* lease expired while freezing */
 };
 

@@ -26,11 +26,31 @@ static struct held *held_by_request_id(void)
 	return held_by_mount_id((int)op.req.mount_id);
 }
 
+/* Thaw what h's thaw would wait on (see held_thaw_order), then h. */
+static int thaw_with_backers(struct held *h, int64_t now)
+{
+	struct held *v[HELD_MAX];
+	size_t n, i;
+	int err = 0;
+
+	v[0] = h;
+	n = held_thaw_order(v, 1, HELD_MAX);
+	for (i = 0; i < n; i++) {
+		int e = thaw_entry(v[i], "request", now);
+
+		if (v[i] == h)
+			err = e;
+		else
+			held_release(v[i]);
+	}
+	return err;
+}
+
 static void thaw_held(struct held *h, const struct ff_mount *asked)
 {
 	int64_t now = boot_ns();
 	int64_t held_ms = ms_between(h->frozen_at, now);
-	int err = thaw_entry(h, "request", now);
+	int err = thaw_with_backers(h, now);
 	char why[128];
 	struct jw *w;
 

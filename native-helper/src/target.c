@@ -67,6 +67,14 @@ void target_close(struct target *t)
 	t->fd = -1;
 }
 
+static bool is_symlink(const char *path)
+{
+	struct stat st;
+
+	return fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISLNK(st.st_mode);
+}
+
 static void open_failed(struct target *t, const char *path, int err_no)
 {
 	char why[128];
@@ -76,14 +84,16 @@ static void open_failed(struct target *t, const char *path, int err_no)
 		target_fail(t, FF_NOT_FOUND, err_no, "%s does not exist", path);
 		break;
 	case ELOOP:
-		target_fail(t, FF_NOT_A_MOUNTPOINT, err_no,
-			    "%s is a symbolic link; name the mountpoint it "
-			    "leads to", path);
-		break;
 	case ENOTDIR:
-		target_fail(t, FF_NOT_A_MOUNTPOINT, err_no,
-			    "%s is not a directory, so not a mountpoint that "
-			    "can be frozen", path);
+		/* O_NOFOLLOW|O_DIRECTORY on a symlink gives either errno. */
+		if (is_symlink(path))
+			target_fail(t, FF_NOT_A_MOUNTPOINT, err_no,
+				    "%s is a symbolic link; name the mountpoint "
+				    "it leads to", path);
+		else
+			target_fail(t, FF_NOT_A_MOUNTPOINT, err_no,
+				    "%s is not a directory, so not a mountpoint "
+				    "that can be frozen", path);
 		break;
 	case EACCES:
 	case EPERM:
@@ -210,6 +220,7 @@ void target_resolve(struct mi_reader *r, const char *path, bool has_id,
 		    int64_t mount_id, struct target *t)
 {
 	t->fd = -1;
+	t->has_backing = false;
 	t->err = FF_OK;
 	t->err_no = 0;
 	t->message[0] = '\0';

@@ -18,6 +18,8 @@
 struct target {
 	int fd;				/* -1 when not opened */
 	struct ff_mount mount;		/* the mount the path names */
+	bool has_backing;		/* on a loop device whose backing */
+	struct sb_id backing;		/* file is on this superblock */
 	enum ff_err err;		/* FF_OK when resolved */
 	int err_no;			/* 0 when no errno applies */
 	char message[TARGET_MSG_MAX];

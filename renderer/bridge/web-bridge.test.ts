@@ -106,7 +106,7 @@ describe('installWebBridge', () => {
 
     const pending = api['freeze.thawAll']({});
     sockets[0]!.drop();
-    const lost = { ok: false, error: { code: 'INTERNAL', message: LOST_CONNECTION_MESSAGE } };
+    const lost = { ok: false, error: { code: 'DISCONNECTED', message: LOST_CONNECTION_MESSAGE } };
     expect(await pending).toEqual(lost);
     expect(await api['mounts.list']({})).toEqual(lost);
     expect(notices).toMatchObject([{ level: 'error', message: LOST_CONNECTION_MESSAGE }]);

@@ -38,7 +38,7 @@ export const LOST_CONNECTION_MESSAGE =
 type Listener = (payload: unknown) => void;
 type Resolve = (result: Result<unknown>) => void;
 
-const lost = (): Result<never> => ({ ok: false, error: { code: 'INTERNAL', message: LOST_CONNECTION_MESSAGE } });
+const lost = (): Result<never> => ({ ok: false, error: { code: 'DISCONNECTED', message: LOST_CONNECTION_MESSAGE } });
 const eventNames: ReadonlySet<string> = new Set(EVENT_NAMES);
 
 class BridgeConnection {
@@ -127,7 +127,7 @@ class BridgeConnection {
     this.firstAttemptDone?.();
     if (this.hasBeenOpen && !this.announcedLoss) {
       this.announcedLoss = true;
-      this.deliver('notice', { level: 'error', code: 'INTERNAL', message: LOST_CONNECTION_MESSAGE, at: Date.now() });
+      this.deliver('notice', { level: 'error', code: 'DISCONNECTED', message: LOST_CONNECTION_MESSAGE, at: Date.now() });
     }
     // Jitter, so that many tabs do not all knock at the same moment.
     const delay = this.backoffMs * (0.8 + Math.random() * 0.4);

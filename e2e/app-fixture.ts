@@ -1,0 +1,78 @@
+/**
+ * The app under test, per spec: fresh loop mounts (ext4, xfs), then the app
+ * itself — the web mode in Debian's Chromium, or the Electron app where its
+ * runtime exists — so every spec starts from a known table and nothing one
+ * spec froze can leak into the next. Teardown stops the app (it thaws what it
+ * holds) and the fixture thaws, unmounts and detaches the rest.
+ */
+import { test as base, chromium, _electron, type Page } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LoopFixture, type LoopMount } from './fixture/loop-mounts';
+import { startWebMode, type WebMode } from './web-mode';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const CHROMIUM = process.env.FREEZEFRAME_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface AppUnderTest {
+  page: Page;
+  fixture: LoopFixture;
+  ext4: LoopMount;
+  xfs: LoopMount;
+  /** The web mode's server process (web project only). */
+  server?: WebMode;
+}
+
+/** Where Electron's runtime would be, if it could be installed here. */
+export function electronBinary(): string | undefined {
+  const pkg = join(ROOT, 'node_modules', 'electron');
+  const pathFile = join(pkg, 'path.txt');
+  if (!existsSync(pathFile)) return undefined;
+  const binary = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : undefined;
+}
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export const test = base.extend<{ app: AppUnderTest }>({
+  app: async ({ colorScheme }, use, testInfo) => {
+    if (process.geteuid?.() !== 0) testInfo.skip(true, 'NOT RUN: end-to-end specs freeze real loop mounts and need root');
+    const electron = testInfo.project.name === 'electron';
+    const binary = electron ? electronBinary() : undefined;
+    if (electron && !binary) {
+      testInfo.skip(true, 'NOT RUN: the Electron runtime is not installed (it cannot be downloaded here); the same spec ran against the web mode');
+    }
+    const fixture = await LoopFixture.create();
+    let server: WebMode | undefined;
+    let close: () => Promise<void> = async () => undefined;
+    try {
+      const ext4 = await fixture.mount('ext4', { name: 'data-ext4' });
+      const xfs = await fixture.mount('xfs', { name: 'data-xfs' });
+      let page: Page;
+      if (binary) {
+        const app = await _electron.launch({
+          executablePath: binary,
+          args: ['--no-sandbox', ROOT],
+          env: { ...process.env, FREEZEFRAME_E2E: '1' },
+          colorScheme: colorScheme ?? 'light',
+        });
+        page = await app.firstWindow();
+        close = () => app.close();
+      } else {
+        server = await startWebMode(ROOT);
+        const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+        const context = await browser.newContext({ colorScheme: colorScheme ?? 'light', viewport: { width: 1400, height: 900 } });
+        page = await context.newPage();
+        await page.goto(server.url);
+        close = () => browser.close();
+      }
+      await use({ page, fixture, ext4, xfs, ...(server && { server }) });
+    } finally {
+      await close().catch(() => undefined);
+      await server?.stop();
+      await fixture.cleanup();
+    }
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,78 @@
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loopdev.h"
+#include "target.h"
+
+/* Worker thread only. */
+static char backing[MI_PATH_MAX + 32];
+
+/* The block device a mount sits on: the superblock's own dev, or (btrfs
+ * and others report an anonymous 0:N) the device its source names. */
+static bool block_dev(const struct ff_mount *m, struct sb_id *dev)
+{
+	struct statx stx;
+
+	if (m->sb.major != 0) {
+		*dev = m->sb;
+		return true;
+	}
+	if (strncmp(m->source, "/dev/", 5) != 0 ||
+	    statx(AT_FDCWD, m->source, AT_STATX_DONT_SYNC, STATX_TYPE, &stx) ||
+	    !S_ISBLK(stx.stx_mode))
+		return false;
+	dev->major = stx.stx_rdev_major;
+	dev->minor = stx.stx_rdev_minor;
+	return true;
+}
+
+/* The loop device's backing file, for the disk or (loopNpM) its parent. */
+static bool backing_file(struct sb_id dev)
+{
+	static const char *const rel[] = { "", "/.." };
+	char path[96];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u%s/loop/"
+			 "backing_file", dev.major, dev.minor, rel[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, backing, sizeof(backing) - 1);
+		close(fd);
+		if (n <= 0)
+			return false;
+		backing[n] = '\0';
+		backing[strcspn(backing, "\n")] = '\0';
+		/* A deleted backing file belongs to no mounted path. */
+		n = (ssize_t)strlen(backing);
+		if (n > 10 && strcmp(backing + n - 10, " (deleted)") == 0)
+			return false;
+		return backing[0] == '/';
+	}
+	return false;
+}
+
+bool loop_backing_sb(const struct ff_mount *m, const struct mtable *mt,
+		     struct sb_id *out)
+{
+	const struct mt_ent *me;
+	struct sb_id dev;
+	int id;
+
+	if (!block_dev(m, &dev) || !backing_file(dev) ||
+	    fd_mount_id(AT_FDCWD, backing, 0, &id))
+		return false;
+	me = mtable_find(mt, id);
+	if (!me)
+		return false;
+	*out = me->sb;
+	return true;
+}
