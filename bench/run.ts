@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootTests } from '../e2e/fixture/helper-harness';
 import { LoopFixture } from '../e2e/fixture/loop-mounts';
+import { appFigures } from './app-bench';
 import { helperFigures } from './helper-bench';
 import { table, type Row } from './stats';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     rows.push(...(await helperFigures(fixture)));
+    rows.push(...(await appFigures(fixture)));
   } finally {
     await fixture.cleanup();
   }

@@ -21,7 +21,7 @@ test('the fixture filesystems appear with their types', async ({ app: { page, ex
 });
 
 test('freeze blocks a write, the countdown runs, and the deadline thaws it without a reload', async ({ app: { page, ext4 } }) => {
-  await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+  await page.evaluate(() => ((globalThis as unknown as { noReload: boolean }).noReload = true));
   await freezeViaUi(page, ext4.mountpoint, 5);
   await expect(page.getByRole('region', { name: 'Frozen filesystems' })).toContainText('1 filesystem frozen');
 
@@ -38,7 +38,7 @@ test('freeze blocks a write, the countdown runs, and the deadline thaws it witho
   await expect(page.getByRole('region', { name: 'Notices' })).toContainText(/thawed by itself|deadline/i);
   expect(await writer.done).toBe(0);
   expect(fileSha256(target)).toBe(writer.sha256);
-  expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+  expect(await page.evaluate(() => (globalThis as unknown as { noReload?: boolean }).noReload)).toBe(true);
 });
 
 test('Extend moves the deadline; Thaw thaws at once', async ({ app: { page, xfs } }) => {

@@ -1,4 +1,4 @@
-/* global window, document, location, MutationObserver, requestAnimationFrame, performance */
+/* global window, document, location, MutationObserver, requestAnimationFrame */
 /**
  * The bench page's window.freezeframe (plain JS, loaded before the app's
  * module script, so renderer/main.tsx keeps it and skips the web bridge).

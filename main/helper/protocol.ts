@@ -66,7 +66,7 @@ export const replySchema = z.union([
 
 export const eventSchema = z.discriminatedUnion('event', [
   z.object({ type: z.literal('event'), event: z.literal('frozen'), mount: mountSchema, frozenAt: z.number(), deadline: z.number(), remainingMs: z.number() }),
-  z.object({ type: z.literal('event'), event: z.literal('extended'), mount: mountSchema, deadline: z.number(), remainingMs: z.number() }),
+  z.object({ type: z.literal('event'), event: z.literal('extended'), mount: mountSchema, frozenAt: z.number().optional(), deadline: z.number(), remainingMs: z.number() }),
   z.object({
     type: z.literal('event'),
     event: z.literal('thawed'),
@@ -74,6 +74,7 @@ export const eventSchema = z.discriminatedUnion('event', [
     reason: z.enum(THAW_REASONS),
     heldMs: z.number().nullable(),
     alreadyThawed: z.boolean().optional(),
+    error: z.object({ code: z.string(), message: z.string(), errno: z.number().optional() }).optional(),
   }),
   z.object({ type: z.literal('event'), event: z.literal('lease-warning'), leaseDeadline: z.number(), remainingMs: z.number() }),
   z.object({ type: z.literal('event'), event: z.literal('guardian-restarted'), guardianPid: z.number().int() }),
@@ -103,6 +104,7 @@ export const writersResultSchema = z.object({
       wchan: z.string().optional(),
     }),
   ),
+  truncated: z.boolean().optional(),
 });
 export const shutdownResultSchema = z.object({ thawed: z.array(z.string()) });
 

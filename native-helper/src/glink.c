@@ -12,6 +12,7 @@
 
 static int link_fd = -1;
 static pid_t link_pid;
+static pid_t last_pid;		/* stays after a reap, for status */
 static pid_t first_pid;
 static bool broken;
 static uint64_t last_token;
@@ -24,6 +25,11 @@ int glink_fd(void)
 pid_t glink_pid(void)
 {
 	return link_pid;
+}
+
+pid_t glink_last_pid(void)
+{
+	return last_pid;
 }
 
 pid_t glink_first_pid(void)
@@ -84,6 +90,7 @@ int glink_spawn(void)
 	close(sv[1]);
 	link_fd = sv[0];
 	link_pid = pid;
+	last_pid = pid;
 	broken = false;
 	if (!first_pid)
 		first_pid = pid;
@@ -136,6 +143,8 @@ int glink_add(const struct held *h)
 	m.h.type = G_ADD;
 	m.h.token = h->token;
 	m.h.deadline = h->deadline;
+	m.has_backing = h->has_backing;
+	m.backing = h->backing;
 	memcpy(&m.mount, &h->mount, sizeof(m.mount));
 	return send_msg(&m, sizeof(m), h->fd);
 }
@@ -199,8 +208,12 @@ static void resend_all(void)
 			   v[i]->frozen_at);
 	}
 	n = held_list(HELD_FREEZING, v, HELD_MAX);
-	for (i = n; i-- > 0;)
+	for (i = n; i-- > 0;) {
 		glink_add(v[i]);
+		if (v[i]->frozen_at)	/* a group member already frozen */
+			glink_send(G_CONFIRM, v[i]->token, v[i]->deadline,
+				   v[i]->frozen_at);
+	}
 }
 
 int glink_replace(void)

@@ -18,6 +18,8 @@ int glink_spawn(void);
 int glink_fd(void);		/* -1 when there is no guardian */
 pid_t glink_pid(void);		/* the current guardian, 0 when none */
 pid_t glink_first_pid(void);	/* the one the hello named */
+pid_t glink_last_pid(void);	/* the current or, while none runs, the
+				 * last one (status: with alive false) */
 bool glink_alive(void);
 
 /* Send ADD for an entry, with a duplicate of its descriptor. 0 or -errno;

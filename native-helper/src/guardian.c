@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -15,6 +14,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "guardian.h"
+#include "protect.h"
 
 struct gentry {
 	bool used;
@@ -24,32 +24,15 @@ struct gentry {
 	uint64_t added;		/* ADD order: thaw last-added first */
 	int64_t deadline;
 	int64_t frozen_at;
+	bool has_backing;
+	bool thawing;
+	struct sb_id backing;
 	struct ff_mount mount;
 };
 
 /* Guardian process only (the helper's copy of this array stays unused). */
 static struct gentry ents[GUARD_MAX];
 static uint64_t add_count;
-
-int protect_oom(void)
-{
-	int fd, err = 0;
-
-	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "-1000", 5) != 5)
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	return err;
-}
-
-int lock_memory(void)
-{
-	/* ONFAULT: lock what is touched, so resident memory stays small. */
-	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT))
-		return -errno;
-	return 0;
-}
 
 static int64_t overdue_at(const struct gentry *e)
 {
@@ -75,9 +58,28 @@ static void drop(struct gentry *e)
 	e->used = false;
 }
 
+static struct gentry *by_sb(struct sb_id sb)
+{
+	int i;
+
+	for (i = 0; i < GUARD_MAX; i++) {
+		if (ents[i].used && sb_eq(ents[i].mount.sb, sb))
+			return &ents[i];
+	}
+	return NULL;
+}
+
+/* Thaw e, after the entry holding its loop device's backing file: e's
+ * FITHAW writes through the loop device, and would wait forever on a
+ * backing filesystem that only this process would thaw. */
 static void thaw(struct gentry *e, int64_t now)
 {
+	struct gentry *b;
 	const char *note = NULL;
+
+	e->thawing = true;	/* a cycle (never expected) ends here */
+	if (e->has_backing && (b = by_sb(e->backing)) && !b->thawing)
+		thaw(b, now);
 
 	if (ioctl(e->fd, FITHAW, 0) < 0)
 		note = errno == EINVAL ? "alreadyThawed" : strerrorname_np(errno);
@@ -150,6 +152,9 @@ static void on_add(int sock, const struct gmsg_add *m, int fd)
 	ents[i].added = ++add_count;
 	ents[i].deadline = m->h.deadline;
 	ents[i].frozen_at = 0;
+	ents[i].has_backing = m->has_backing != 0;
+	ents[i].thawing = false;
+	ents[i].backing = m->backing;
 	memcpy(&ents[i].mount, &m->mount, sizeof(ents[i].mount));
 	ents[i].mount.path[sizeof(ents[i].mount.path) - 1] = '\0';
 	reply_ack(sock, m->h.token, 0);

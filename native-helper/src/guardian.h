@@ -33,18 +33,17 @@ struct gmsg {
 	int64_t frozen_at;	/* CONFIRM: when FIFREEZE returned */
 };
 
-/* ADD carries the mount so the guardian's audit lines can name it. */
+/* ADD carries the mount so the guardian's audit lines can name it, and
+ * the superblock holding its loop device's backing file, if any, so the
+ * guardian thaws that one first (as the helper does, see held.h). */
 struct gmsg_add {
 	struct gmsg h;
+	uint32_t has_backing;
+	struct sb_id backing;
 	struct ff_mount mount;
 };
 
 /* Run the guardian on its end of the socketpair. Never returns. */
 __attribute__((noreturn)) void guardian_main(int sock);
-
-/* oom_score_adj -1000 (needs CAP_SYS_RESOURCE); mlockall. 0 or -errno.
- * Shared with the helper. */
-int protect_oom(void);
-int lock_memory(void);
 
 #endif

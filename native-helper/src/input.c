@@ -24,13 +24,22 @@ static size_t queue_len[INPUT_QUEUE_MAX];
 static int queue_head, queue_count;
 static struct request parsed;
 
+static int saved_flags = -1;
+
 int input_init(void)
 {
 	int fl = fcntl(0, F_GETFL);
 
 	if (fl < 0 || fcntl(0, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -errno;
+	saved_flags = fl;
 	return 0;
+}
+
+void input_restore(void)
+{
+	if (saved_flags >= 0)
+		fcntl(0, F_SETFL, saved_flags);
 }
 
 bool input_wants_read(void)

@@ -14,6 +14,8 @@
 
 /* 0 or -errno: make stdin non-blocking. */
 int input_init(void);
+/* Give stdin back its original flags (at exit). */
+void input_restore(void);
 
 /* Whether the loop should poll stdin (open, and the queue has room). */
 bool input_wants_read(void);

@@ -48,6 +48,8 @@ void loop_exit(const char *reason, int status)
 	ops_thaw_everything(reason);
 	/* A client that closed stdin may still read; do not wait long. */
 	out_drain(strcmp(reason, "client-gone") == 0 ? 200 : 1000);
+	out_restore();
+	input_restore();
 	_exit(status);
 }
 
@@ -166,15 +168,20 @@ static void wait_events(struct pollfd *p)
 	}
 }
 
+void loop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGCHLD);
+}
+
 static int setup(void)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
+	loop_signals(&set);
 	L.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	L.tfd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (L.sfd < 0 || L.tfd < 0)

@@ -6,6 +6,7 @@
 #ifndef FF_LOOP_H
 #define FF_LOOP_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #define REASON_LEASE	"lease-expired"
@@ -13,6 +14,11 @@
 /* Run until the client goes, a signal, shutdown or abuse (each of which
  * exits through loop_exit). Returns -errno only when it cannot start. */
 int loop_run(int worker_fd);
+
+/* The signals the loop takes through its signalfd (SIGTERM, SIGINT,
+ * SIGHUP: thaw all and exit; SIGCHLD: the guardian). They must be blocked
+ * in every thread, so before the first thread or child is created. */
+void loop_signals(sigset_t *set);
 
 /* A line arrived: the lease starts again. */
 void loop_lease_renew(int64_t now);

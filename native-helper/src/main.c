@@ -18,6 +18,7 @@
 #include "emergency.h"
 #include "glink.h"
 #include "guardian.h"
+#include "protect.h"
 #include "input.h"
 #include "loop.h"
 #include "output.h"
@@ -184,11 +185,7 @@ static int run_stdio(void)
 
 	signal(SIGPIPE, SIG_IGN);
 	/* Blocked before any thread or child exists, for the signalfd. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
+	loop_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	tzset();		/* audit timestamps: read the zone once, now */
 	cfg.audit_uid = client_uid();

@@ -23,6 +23,7 @@ void op_finish(void)
 	op.on_worker = NULL;
 	op.on_acked = NULL;
 	op.thaw_after = NULL;
+	op.early_reason = NULL;
 }
 
 bool ops_busy(void)
@@ -157,6 +158,9 @@ void thaw_all_reply(const char *reason, bool reply)
 void ops_thaw_everything(const char *reason)
 {
 	thaw_all_reply(reason, false);
+	/* A freeze in flight: its members frozen so far now, the rest as
+	 * soon as it completes (unless the client comes back first). */
+	freeze_thaw_members(reason);
 	if (op.phase != PH_IDLE &&
 	    (op.req.op == OP_FREEZE || op.req.op == OP_FREEZE_GROUP))
 		op.thaw_after = reason;
@@ -199,10 +203,7 @@ static void status_reply(int64_t id)
 	jw_key(w, "guardian");
 	jw_object_begin(w);
 	jw_key(w, "pid");
-	if (glink_pid() > 0)
-		jw_int(w, glink_pid());
-	else
-		jw_null(w);
+	jw_int(w, glink_last_pid());
 	jw_key(w, "alive");
 	jw_bool(w, glink_alive());
 	jw_object_end(w);

@@ -58,19 +58,35 @@ static int member_of_sb(struct sb_id sb)
  * would write through the loop device and wait on it, stalling this
  * thread: leave i frozen until the group's FIFREEZEs end. false then.
  */
-static bool thaw_early(int i, int64_t now, int depth)
+static bool thaw_early(int i, const char *reason, int64_t now, int depth)
 {
 	struct held *h = op.members[i];
 	int k = h->has_backing ? member_of_sb(h->backing) : -1;
 
 	if (k >= 0 && k != i && !op.thawed_early[k]) {
 		if (!op.provisional[k] || depth >= op.nmembers ||
-		    !thaw_early(k, now, depth + 1))
+		    !thaw_early(k, reason, now, depth + 1))
 			return false;
 	}
-	thaw_entry(h, "deadline", now);
+	thaw_entry(h, reason, now);
 	op.thawed_early[i] = true;
+	if (!op.early_reason)
+		op.early_reason = reason;
 	return true;
+}
+
+void freeze_thaw_members(const char *reason)
+{
+	int64_t now = boot_ns();
+	int i;
+
+	if (!freezing_now())
+		return;
+	freeze_progress();
+	for (i = op.nmembers - 1; i >= 0; i--) {
+		if (op.provisional[i] && !op.thawed_early[i])
+			thaw_early(i, reason, now, 0);
+	}
 }
 
 void freeze_provisional(int64_t now)
@@ -83,7 +99,7 @@ void freeze_provisional(int64_t now)
 	for (i = op.nmembers - 1; i >= 0; i--) {
 		if (op.provisional[i] && !op.thawed_early[i] &&
 		    !op.blocked[i] && now >= op.members[i]->deadline &&
-		    !thaw_early(i, now, 0))
+		    !thaw_early(i, "deadline", now, 0))
 			op.blocked[i] = true;	/* until the next progress */
 	}
 }

@@ -2,6 +2,7 @@
  * the worker, then confirm (or roll back) and reply. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "audit.h"
 #include "clock.h"
@@ -120,11 +121,18 @@ static void group_expired(int64_t now)
 		held_release(op.members[i]);
 	}
 	op.nmembers = 0;
-	reply_code(FF_IO_ERROR, 0, err_path(j->member[first]),
-		   "freezing took longer than timeoutMs (%lld ms): %s reached "
-		   "its deadline before the last member froze, so the whole "
-		   "group was thawed", (long long)op.req.timeout_ms,
-		   j->paths[j->member[first]]);
+	if (!op.early_reason || strcmp(op.early_reason, "deadline") == 0)
+		reply_code(FF_IO_ERROR, 0, err_path(j->member[first]),
+			   "freezing took longer than timeoutMs (%lld ms): %s "
+			   "reached its deadline before the last member froze, "
+			   "so the whole group was thawed",
+			   (long long)op.req.timeout_ms,
+			   j->paths[j->member[first]]);
+	else
+		reply_code(FF_IO_ERROR, 0, err_path(j->member[first]),
+			   "%s was thawed (%s) before the last member froze, "
+			   "so the whole group was thawed",
+			   j->paths[j->member[first]], op.early_reason);
 }
 
 static void freeze_failed(void)

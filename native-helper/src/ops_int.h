@@ -31,6 +31,7 @@ struct op_state {
 	bool provisional[REQ_MAX_PATHS];
 	bool thawed_early[REQ_MAX_PATHS];
 	bool blocked[REQ_MAX_PATHS];	/* waits on a member still freezing */
+	const char *early_reason;	/* why the first of them was thawed */
 	const char *thaw_after;		/* lease expired while freezing */
 };
 
@@ -67,6 +68,8 @@ void freeze_start(void);
 void freeze_progress(void);
 /* Thaw members whose provisional deadline passed while the group runs. */
 void freeze_provisional(int64_t now);
+/* Thaw the members already frozen now (thaw everything: lease, exit). */
+void freeze_thaw_members(const char *reason);
 /* The next provisional deadline, or INT64_MAX. */
 int64_t freeze_next_provisional(void);
 void probe_start(void);

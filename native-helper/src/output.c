@@ -31,13 +31,28 @@ static struct obuf *buf_of(int fd)
 	return fd == 1 ? &bufs[0] : &bufs[1];
 }
 
+/* The file status flags of 1 and 2 before out_init(): a terminal shares
+ * them with the shell, which should not find them non-blocking. */
+static int saved_flags[2] = { -1, -1 };
+
 static int set_nonblock(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
 
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -errno;
+	saved_flags[fd - 1] = fl;
 	return 0;
+}
+
+void out_restore(void)
+{
+	int fd;
+
+	for (fd = 1; fd <= 2; fd++) {
+		if (saved_flags[fd - 1] >= 0)
+			fcntl(fd, F_SETFL, saved_flags[fd - 1]);
+	}
 }
 
 int out_init(void)

@@ -35,4 +35,7 @@ bool out_client_gone(void);
 /* Try for at most timeout_ms to write everything pending (at exit). */
 void out_drain(int timeout_ms);
 
+/* Give fds 1 and 2 back their original flags (at exit). */
+void out_restore(void);
+
 #endif

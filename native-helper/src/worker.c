@@ -10,7 +10,8 @@
 #include "group.h"
 #include "worker.h"
 
-#define WORKER_STACK	(128 * 1024)	/* memory is locked: keep it small */
+#define WORKER_STACK	(64 * 1024)	/* memory is locked: keep it small;
+					 * big buffers are static */
 
 static struct job job;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;

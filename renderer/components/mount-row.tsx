@@ -10,9 +10,10 @@ import { countRender } from '../perf/render-count';
 import { selectRow, selectRowError } from '../store/selectors';
 import { useApp } from '../store/store';
 import { Countdown } from './countdown';
-import { BindSiblings, DangerMarks, FrozenSince, SizeCell, StateBadge } from './row-cells';
+import { DangerMarks } from './danger-marks';
+import { BindSiblings, FrozenSince, PathText, SizeCell, StateBadge } from './row-cells';
 import { RowActions } from './row-actions';
-import { messageTop } from './row-layout';
+import { dangerTop, messageTop } from './row-layout';
 import { Writers } from './writers';
 
 interface Props {
@@ -30,6 +31,7 @@ export const MountRow = memo(function MountRow({ id, rowIndex, top, height }: Pr
   const error = useApp(selectRowError(id));
   const selected = useApp((s) => s.selectedId === id);
   const expanded = useApp((s) => s.expanded[id] === true);
+  const dangerExpanded = useApp((s) => s.dangerExpanded[id] === true);
   const select = useApp((s) => s.select);
   if (!row) return null;
   const state = row.freeze.state;
@@ -51,12 +53,12 @@ export const MountRow = memo(function MountRow({ id, rowIndex, top, height }: Pr
       onFocus={() => select(id)}
     >
       <div role="cell" className="cell cell--path" title={row.path}>
-        {row.path}
+        <PathText path={row.path} />
       </div>
       <div role="cell" className="cell cell--source" title={row.source}>
-        {row.source}
+        <PathText path={row.source} />
       </div>
-      <div role="cell" className="cell">
+      <div role="cell" className="cell" title={row.fsType}>
         {row.fsType}
       </div>
       <div role="cell" className="cell">
@@ -86,8 +88,8 @@ export const MountRow = memo(function MountRow({ id, rowIndex, top, height }: Pr
       <div role="cell" className="cell">
         <BindSiblings id={id} />
       </div>
-      <div role="cell" className="cell">
-        <DangerMarks marks={row.danger} />
+      <div role="cell" className="cell cell--danger">
+        <DangerMarks id={id} marks={row.danger} expanded={dangerExpanded} listTop={dangerTop(row, expanded, error !== undefined)} />
       </div>
       <div role="cell" className="cell cell--actions">
         <RowActions row={row} pending={pending} />

@@ -86,6 +86,67 @@ describe('MountTable', () => {
     expect(screen.getByRole('row', { name: '/mnt/fs1' }).style.height).toBe(`${60 + 12 + 24 * 2}px`);
   });
 
+  it('keeps many danger marks to one badge whose reasons stay reachable, and opens them in the row', () => {
+    const danger = [
+      { kind: 'home', reason: 'It holds your home directory.' },
+      { kind: 'root', reason: 'The root filesystem: everything writes to it.' },
+      { kind: 'var', reason: 'It holds /var: logging stalls.' },
+    ] as const;
+    const { store, api } = storeWith([makeRow('m1', { path: '/', danger: [...danger] })]);
+    renderWithStore(<MountTable />, store, api);
+    const row = screen.getByRole('row', { name: '/' });
+    // The weightiest mark shows, and how many more there are; one button, not three tags.
+    const badge = within(row).getByRole('button', { name: '3 dangers: root fs, /var, home' });
+    expect(badge.textContent).toBe('⚠root fs+2');
+    expect(badge.getAttribute('aria-expanded')).toBe('false');
+    expect(badge.title).toBe('root fs: The root filesystem: everything writes to it.\n/var: It holds /var: logging stalls.\nhome: It holds your home directory.');
+    // Every reason is the button's description while the list is closed.
+    const description = document.getElementById(badge.getAttribute('aria-describedby')!)!;
+    for (const mark of danger) expect(description.textContent).toContain(mark.reason);
+    expect(row.style.height).toBe('60px');
+
+    act(() => badge.click());
+    expect(badge.getAttribute('aria-expanded')).toBe('true');
+    const list = document.getElementById(badge.getAttribute('aria-controls')!)!;
+    expect(badge.getAttribute('aria-describedby')).toBe(list.id);
+    expect(within(list).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      '⚠ root fs: The root filesystem: everything writes to it.',
+      '⚠ /var: It holds /var: logging stalls.',
+      '⚠ home: It holds your home directory.',
+    ]);
+    expect(row.style.height).toBe(`${60 + 8 + 22 * 3}px`);
+
+    act(() => badge.click());
+    expect(document.getElementById(list.id)).toBeNull();
+    expect(row.style.height).toBe('60px');
+  });
+
+  it('stacks the open danger list below the open writers list', () => {
+    const writers = [{ pid: 4242, comm: 'dd', syscall: 'write', path: '/mnt/fs1/big' }];
+    const danger = [{ kind: 'tmp', reason: 'It holds /tmp.' }] as const;
+    const { store, api } = storeWith([makeRow('m1', { danger: [...danger] }, frozenInfo(42_000, { writers }))]);
+    renderWithStore(<MountTable />, store, api);
+    const row = screen.getByRole('row', { name: '/mnt/fs1' });
+    act(() => within(row).getByRole('button', { name: '1 blocked writer' }).click());
+    const badge = within(row).getByRole('button', { name: 'Danger: /tmp' });
+    act(() => badge.click());
+    const list = document.getElementById(badge.getAttribute('aria-controls')!)!;
+    expect(list.style.top).toBe(`${60 + 12 + 24 * 2}px`);
+    expect(row.style.height).toBe(`${60 + 12 + 24 * 2 + 8 + 22}px`);
+  });
+
+  it('keeps the end of a long mountpoint in view and the whole path in its title', () => {
+    const path = '/tmp/freezeframe-fx-24502-15720813/data-ext4';
+    const { store, api } = storeWith([makeRow('m1', { path })]);
+    renderWithStore(<MountTable />, store, api);
+    const cell = within(screen.getByRole('row', { name: path })).getAllByRole('cell')[0]!;
+    expect(cell.title).toBe(path);
+    expect(cell.querySelector('.path-text__head')?.textContent).toBe('/tmp/freezeframe-fx-24502-15720813');
+    expect(cell.querySelector('.path-text__tail')?.textContent).toBe('/data-ext4');
+    // Read out as one path, not two pieces.
+    expect(within(cell).getByText(path).className).toBe('sr-only');
+  });
+
   it('shows an action failure in place on its row, with the human message', async () => {
     const { store, api } = storeWith([makeRow('m1')]);
     api.handlers['freeze.start'] = () => ({ ok: false, error: { code: 'PERMISSION_DENIED', message: 'EPERM' } });

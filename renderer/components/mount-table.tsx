@@ -26,6 +26,11 @@ export const COLUMNS = [
   'Actions',
 ] as const;
 
+/** Headings shown shorter than their names, to stay on one line; the full name stays the accessible one. */
+const SHORT_HEADINGS: Partial<Record<(typeof COLUMNS)[number], string>> = {
+  'Blocked writers': 'Writers',
+};
+
 export function MountTable() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const ids = useApp(selectVisibleIds);
@@ -64,11 +69,14 @@ export function MountTable() {
       >
         <div role="rowgroup" className="mount-table__head">
           <div role="row" aria-rowindex={1} className="mount-row mount-row--head">
-            {COLUMNS.map((name) => (
-              <div role="columnheader" key={name} className="cell">
-                {name}
-              </div>
-            ))}
+            {COLUMNS.map((name) => {
+              const short = SHORT_HEADINGS[name];
+              return (
+                <div role="columnheader" key={name} className="cell" aria-label={short ? name : undefined} title={short ? name : undefined}>
+                  {short ?? name}
+                </div>
+              );
+            })}
           </div>
         </div>
         <div role="rowgroup" className="mount-table__body" style={{ height: virtualizer.getTotalSize() }}>

@@ -19,6 +19,19 @@ function reasonId(id: string): string {
   return `unsupported-${id}`;
 }
 
+/**
+ * The disabled Freeze button's description, in small print beside it: at
+ * most three lines (the row has a fixed height), the whole text in its title.
+ */
+function UnsupportedReason({ row }: { row: MountRow }) {
+  const reason = unsupportedReason(row);
+  return (
+    <span id={reasonId(row.id)} className="muted reason" title={reason}>
+      {reason}
+    </span>
+  );
+}
+
 interface ButtonProps {
   label: 'Freeze' | 'Thaw' | 'Extend' | 'Probe';
   onPress?: () => void;
@@ -69,9 +82,7 @@ export function RowActions({ row, pending }: { row: MountRow; pending: RowAction
             onPress={() => openDialog('freeze', id)}
           />
           {cannot ? (
-            <span key="secondary" id={reasonId(id)} className="muted reason">
-              {unsupportedReason(row)}
-            </span>
+            <UnsupportedReason key="secondary" row={row} />
           ) : (
             <ActionButton key="secondary" label="Probe" busy={busy} disabled={state === 'freezing'} onPress={() => openDialog('probe', id)} />
           )}
@@ -97,9 +108,7 @@ export function RowActions({ row, pending }: { row: MountRow; pending: RowAction
       return (
         <div className="row-actions">
           <ActionButton key="primary" tone="primary" label="Freeze" busy={busy} disabled describedBy={reasonId(id)} />
-          <span key="secondary" id={reasonId(id)} className="muted reason">
-            {unsupportedReason(row)}
-          </span>
+          <UnsupportedReason key="secondary" row={row} />
         </div>
       );
     default:

@@ -1,7 +1,7 @@
 /** The read-only cells of a mount row: small pieces, each showing one column. */
 import { useShallow } from 'zustand/react/shallow';
-import type { DangerMark, FreezeInfo, FreezeState, MountSize } from '../../app/domain';
-import { DANGER_LABELS, STATE_LABELS, formatBytes, formatClock, formatDateTime } from '../format';
+import type { FreezeInfo, FreezeState, MountSize } from '../../app/domain';
+import { STATE_LABELS, formatBytes, formatClock, formatDateTime } from '../format';
 import { siblingPaths } from '../store/selectors';
 import { useApp } from '../store/store';
 
@@ -71,25 +71,34 @@ export function BindSiblings({ id }: { id: string }) {
   const [first] = paths;
   return (
     <span className="siblings" title={`Same filesystem also mounted at: ${paths.join(', ')}`}>
-      {first}
-      {paths.length > 1 ? <span className="muted"> +{paths.length - 1}</span> : null}
+      <PathText path={first!} />
+      {paths.length > 1 ? <span className="siblings__more muted"> +{paths.length - 1}</span> : null}
     </span>
   );
 }
 
-export function DangerMarks({ marks }: { marks: readonly DangerMark[] }) {
-  if (marks.length === 0) return null;
+/** Where a long path is cut: before its last component, which is what tells mounts apart. */
+export function splitPath(path: string): [head: string, tail: string] {
+  const cut = path.lastIndexOf('/', path.length - 2);
+  if (cut <= 0) return ['', path];
+  return [path.slice(0, cut), path.slice(cut)];
+}
+
+/**
+ * A path that, when too long for its box, loses the middle rather than the
+ * end: "/tmp/freezeframe-fx-…/data-ext4". Its two visible pieces are flex
+ * items, which screen readers could read as two words: they hear the whole
+ * path as one piece of hidden text instead. Callers put the path in a title.
+ */
+export function PathText({ path }: { path: string }) {
+  const [head, tail] = splitPath(path);
   return (
-    <ul className="danger-marks">
-      {marks.map((mark) => (
-        <li key={mark.kind} className="danger-mark" title={mark.reason}>
-          <span aria-hidden="true" className="danger-mark__icon">
-            ⚠
-          </span>
-          {DANGER_LABELS[mark.kind]}
-          <span className="sr-only">: {mark.reason}</span>
-        </li>
-      ))}
-    </ul>
+    <>
+      <span className="path-text" aria-hidden="true">
+        {head ? <span className="path-text__head">{head}</span> : null}
+        <span className="path-text__tail">{tail}</span>
+      </span>
+      <span className="sr-only">{path}</span>
+    </>
   );
 }

@@ -11,6 +11,8 @@ export const LINE_HEIGHT = 60;
 export const MESSAGE_HEIGHT = 28;
 export const WRITER_LINE_HEIGHT = 24;
 const WRITERS_PADDING = 12;
+export const DANGER_LINE_HEIGHT = 22;
+const DANGER_PADDING = 8;
 
 export function messageTop(): number {
   return LINE_HEIGHT;
@@ -20,23 +22,44 @@ export function writersTop(hasMessage: boolean): number {
   return LINE_HEIGHT + (hasMessage ? MESSAGE_HEIGHT : 0);
 }
 
-export function rowHeight(row: MountRow | undefined, expanded: boolean, hasMessage: boolean): number {
+function writersHeight(row: MountRow, expanded: boolean): number {
+  return expanded && row.freeze.writers.length > 0 ? WRITERS_PADDING + WRITER_LINE_HEIGHT * (row.freeze.writers.length + 1) : 0;
+}
+
+function dangerHeight(row: MountRow, dangerExpanded: boolean): number {
+  return dangerExpanded && row.danger.length > 0 ? DANGER_PADDING + DANGER_LINE_HEIGHT * row.danger.length : 0;
+}
+
+/** The list of danger reasons sits below the message and the writers list. */
+export function dangerTop(row: MountRow, expanded: boolean, hasMessage: boolean): number {
+  return writersTop(hasMessage) + writersHeight(row, expanded);
+}
+
+export function rowHeight(row: MountRow | undefined, expanded: boolean, hasMessage: boolean, dangerExpanded = false): number {
   if (!row) return LINE_HEIGHT;
-  const writers = expanded ? WRITERS_PADDING + WRITER_LINE_HEIGHT * (row.freeze.writers.length + 1) : 0;
-  return LINE_HEIGHT + (hasMessage ? MESSAGE_HEIGHT : 0) + writers;
+  return LINE_HEIGHT + (hasMessage ? MESSAGE_HEIGHT : 0) + writersHeight(row, expanded) + dangerHeight(row, dangerExpanded);
 }
 
 export function hasRowMessage(s: Pick<AppState, 'rowErrors' | 'mountsById'>, id: string): boolean {
   return s.rowErrors[id] !== undefined || s.mountsById[id]?.freeze.lastError !== undefined;
 }
 
-let last: { ids: readonly string[]; byId: AppState['mountsById']; expanded: AppState['expanded']; errors: AppState['rowErrors']; heights: readonly number[] } | null = null;
+let last: {
+  ids: readonly string[];
+  byId: AppState['mountsById'];
+  expanded: AppState['expanded'];
+  dangerExpanded: AppState['dangerExpanded'];
+  errors: AppState['rowErrors'];
+  heights: readonly number[];
+} | null = null;
 
 /** Heights of the visible rows; the same array while no height changed. */
 export function selectRowHeights(s: AppState, ids: readonly string[]): readonly number[] {
-  if (last && last.ids === ids && last.byId === s.mountsById && last.expanded === s.expanded && last.errors === s.rowErrors) return last.heights;
-  const heights = ids.map((id) => rowHeight(s.mountsById[id], s.expanded[id] === true, hasRowMessage(s, id)));
+  if (last && last.ids === ids && last.byId === s.mountsById && last.expanded === s.expanded && last.dangerExpanded === s.dangerExpanded && last.errors === s.rowErrors) {
+    return last.heights;
+  }
+  const heights = ids.map((id) => rowHeight(s.mountsById[id], s.expanded[id] === true, hasRowMessage(s, id), s.dangerExpanded[id] === true));
   const same = last !== null && last.heights.length === heights.length && last.heights.every((h, i) => h === heights[i]);
-  last = { ids, byId: s.mountsById, expanded: s.expanded, errors: s.rowErrors, heights: same && last ? last.heights : heights };
+  last = { ids, byId: s.mountsById, expanded: s.expanded, dangerExpanded: s.dangerExpanded, errors: s.rowErrors, heights: same && last ? last.heights : heights };
   return last.heights;
 }

@@ -16,18 +16,18 @@ export function Toolbar() {
   return (
     <div className="toolbar">
       <div role="search" className="toolbar__search-group">
-      <input
-        type="search"
-        className="toolbar__search"
-        aria-label="Search mounts"
-        placeholder="Search mountpoint, source or type"
-        value={search}
-        onChange={(event) => setSearch(event.target.value)}
-      />
-      <label className="toolbar__toggle">
-        <input type="checkbox" checked={showPseudo} onChange={(event) => setShowPseudo(event.target.checked)} />
-        Show pseudo filesystems
-      </label>
+        <input
+          type="search"
+          className="toolbar__search"
+          aria-label="Search mounts"
+          placeholder="Search mountpoint, source or type"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
+        <label className="toolbar__toggle">
+          <input type="checkbox" checked={showPseudo} onChange={(event) => setShowPseudo(event.target.checked)} />
+          Show pseudo filesystems
+        </label>
       </div>
       <span className="toolbar__count muted">
         {shown} of {total} mounts

@@ -82,6 +82,8 @@ export interface UiSlice {
   theme: ThemeChoice;
   /** Rows whose blocked-writer list is open (kept here: virtualized rows unmount). */
   expanded: Readonly<Record<string, true>>;
+  /** Rows whose list of danger reasons is open (same reason). */
+  dangerExpanded: Readonly<Record<string, true>>;
   setSearch(text: string): void;
   setShowPseudo(show: boolean): void;
   select(id: string | null): void;
@@ -89,6 +91,7 @@ export interface UiSlice {
   closeDialog(): void;
   setTheme(theme: ThemeChoice): void;
   toggleExpanded(id: string): void;
+  toggleDangerExpanded(id: string): void;
 }
 
 export type AppState = MountsSlice & FreezeActionsSlice & HelperSlice & HistorySlice & NoticesSlice & UiSlice;

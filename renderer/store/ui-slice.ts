@@ -8,6 +8,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   dialog: null,
   theme: 'system',
   expanded: {},
+  dangerExpanded: {},
 
   setSearch(text) {
     set({ search: text });
@@ -33,6 +34,14 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
       if (expanded[id]) delete expanded[id];
       else expanded[id] = true;
       return { expanded };
+    });
+  },
+  toggleDangerExpanded(id) {
+    set((s) => {
+      const dangerExpanded = { ...s.dangerExpanded };
+      if (dangerExpanded[id]) delete dangerExpanded[id];
+      else dangerExpanded[id] = true;
+      return { dangerExpanded };
     });
   },
 });
