@@ -29,11 +29,11 @@ function notRun(name, why) {
   results.push({ name, ok: true, notRun: why, passed: 0, failed: 0, skipped: 0, ms: 0 });
 }
 
-/** The C tests each print "N passed, N failed". */
+/** The C tests each print "name: N passed, N failed". */
 function parseCLines(out) {
   let passed = 0;
   let failed = 0;
-  for (const m of out.matchAll(/^(\d+) passed, (\d+) failed/gm)) {
+  for (const m of out.matchAll(/(\d+) passed, (\d+) failed/g)) {
     passed += Number(m[1]);
     failed += Number(m[2]);
   }
@@ -82,7 +82,7 @@ step('build helper', 'make', ['-C', 'native-helper'], none);
 step('native unit tests (ASan+UBSan)', 'make', ['-C', 'native-helper', '--no-print-directory', 'test'], parseCLines);
 if (hasClang) {
   step('fuzz request parser, short (ASan+UBSan)', 'make', ['-C', 'native-helper', '--no-print-directory', 'fuzz-short', `FUZZ_SECONDS=${process.env.FUZZ_SECONDS ?? 20}`], (out) =>
-    /crashes: 0\b/.test(out) ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 },
+    /^crashes:\s+0\b/m.test(out) ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 },
   );
 } else {
   notRun('fuzz request parser', 'clang is not installed (apt-get install clang libclang-rt-14-dev)');
