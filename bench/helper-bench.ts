@@ -34,8 +34,9 @@ export async function roundTrip(mount: LoopMount, rounds = 4, perBlock = 10): Pr
       bare.push(...out.trim().split('\n').map((us) => Number(us) / 1000));
       for (let i = 0; i < perBlock; i++) {
         const start = process.hrtime.bigint();
-        await client.freeze(mount.mountpoint, 30_000);
-        await client.thaw({ path: mount.mountpoint });
+        const frozen = await client.freeze(mount.mountpoint, 30_000);
+        // As the app does: a held filesystem is named by its mount id.
+        await client.thaw({ mountId: frozen.mount.mountId });
         viaClient.push(msSince(start));
       }
       for (let i = 0; i < perBlock; i++) {

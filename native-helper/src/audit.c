@@ -7,15 +7,18 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "config.h"
 
 #define LOG_AUTHPRIV_NOTICE	(10 * 8 + 5)	/* facility authpriv, notice */
 
 static int log_fd = -1;
+static int64_t retry_at;	/* after a failed connect, not before */
 
 void audit_reset(void)
 {
 	log_fd = -1;
+	retry_at = 0;
 }
 
 static void disconnect(void)
@@ -25,24 +28,27 @@ static void disconnect(void)
 	log_fd = -1;
 }
 
-/* Connect lazily, so a syslog daemon that starts later is picked up. */
+/* Connect lazily, so a syslog daemon that starts later is picked up;
+ * with none listening, try again at most once a second rather than for
+ * every line. */
 static int connect_log(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX,
 				  .sun_path = "/dev/log" };
+	int64_t now;
 
 	if (log_fd >= 0)
 		return 0;
+	now = boot_ns();
+	if (now < retry_at)
+		return -EAGAIN;
 	log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (log_fd < 0)
-		return -errno;
-	if (connect(log_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int err = errno;
-
-		disconnect();
-		return -err;
-	}
-	return 0;
+	if (log_fd >= 0 &&
+	    connect(log_fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return 0;
+	disconnect();
+	retry_at = now + NS_PER_SEC;
+	return -EAGAIN;
 }
 
 /* A path as printable ASCII: anything else (a newline in a mountpoint

@@ -24,6 +24,8 @@ static struct {
 	int tfd;			/* CLOCK_BOOTTIME timerfd */
 	int sfd;			/* signalfd */
 	int wfd;			/* worker completions */
+	int64_t tfd_armed;		/* its expiry (INT64_MAX: off); -1:
+					 * fired, or not known */
 	int64_t lease_deadline;
 	bool warned;			/* lease-warning sent this silence */
 	bool lease_expired;		/* until the next line */
@@ -94,19 +96,27 @@ static int64_t next_wakeup(void)
 	return next;
 }
 
+/* Set the timer only when the next wakeup comes sooner than it is set
+ * for. Every line moves the lease later: a timer left set earlier fires
+ * early, the turn finds nothing due, and sets it again (tfd_armed -1). */
 static void arm_timer(void)
 {
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 	int64_t next = next_wakeup();
 
+	if (next != INT64_MAX && next < 1)
+		next = 1;
+	if (L.tfd_armed >= 0 && next >= L.tfd_armed)
+		return;
 	if (next != INT64_MAX) {
-		if (next < 1)
-			next = 1;
 		its.it_value.tv_sec = next / NS_PER_SEC;
 		its.it_value.tv_nsec = next % NS_PER_SEC;
 	}
-	if (timerfd_settime(L.tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+	L.tfd_armed = next;
+	if (timerfd_settime(L.tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
+		L.tfd_armed = -1;
 		out_diag("timerfd_settime failed: %s", strerror(errno));
+	}
 }
 
 static void on_signals(void)
@@ -184,6 +194,7 @@ static int setup(void)
 	loop_signals(&set);
 	L.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	L.tfd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+	L.tfd_armed = -1;
 	if (L.sfd < 0 || L.tfd < 0)
 		return -errno;
 	return 0;
@@ -207,9 +218,13 @@ int loop_run(int worker_fd)
 		/* Deadlines first: nothing else may make a thaw late. */
 		now = boot_ns();
 		ops_deadlines(now);
-		if (p[3].revents && read(L.tfd, &ticks, sizeof(ticks)) < 0 &&
-		    errno != EAGAIN)
-			out_diag("timerfd read failed: %s", strerror(errno));
+		if (p[3].revents) {
+			L.tfd_armed = -1;
+			if (read(L.tfd, &ticks, sizeof(ticks)) < 0 &&
+			    errno != EAGAIN)
+				out_diag("timerfd read failed: %s",
+					 strerror(errno));
+		}
 		if (p[6].revents)
 			on_signals();
 		if (p[4].revents)
@@ -222,9 +237,11 @@ int loop_run(int worker_fd)
 		ops_tick(boot_ns());
 		check_lease(boot_ns());
 		input_run_queue(boot_ns());
-		if (p[1].revents)
+		/* This turn's lines in one write: one wakeup for the client
+		 * (an event and its reply arrive together). */
+		if (out_pending(1))
 			out_flush(1);
-		if (p[2].revents)
+		if (out_pending(2))
 			out_flush(2);
 		if (out_client_gone())
 			loop_exit("client-gone", 0);

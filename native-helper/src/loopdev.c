@@ -10,6 +10,23 @@
 /* Worker thread only. */
 static char backing[MI_PATH_MAX + 32];
 
+/*
+ * Answers found since the mount table last changed, by filesystem device.
+ * A loop device keeps its backing file while a filesystem on it is
+ * mounted (LOOP_CHANGE_FD aside, which only a read-only device allows, and
+ * nothing is written through that one), and the table changes when that
+ * filesystem is unmounted, or a mount appears over the file's path.
+ */
+#define MEMO_MAX	16
+
+static struct {
+	struct sb_id fs;
+	bool found;
+	struct sb_id backing;
+} memo[MEMO_MAX];
+static int memo_n;
+static uint64_t memo_gen;
+
 /* The block device a mount sits on: the superblock's own dev, or (btrfs
  * and others report an anonymous 0:N) the device its source names. */
 static bool block_dev(const struct ff_mount *m, struct sb_id *dev)
@@ -60,8 +77,8 @@ static bool backing_file(struct sb_id dev)
 	return false;
 }
 
-bool loop_backing_sb(const struct ff_mount *m, const struct mtable *mt,
-		     struct sb_id *out)
+static bool look_up(const struct ff_mount *m, const struct mtable *mt,
+		    struct sb_id *out)
 {
 	const struct mt_ent *me;
 	struct sb_id dev;
@@ -75,4 +92,26 @@ bool loop_backing_sb(const struct ff_mount *m, const struct mtable *mt,
 		return false;
 	*out = me->sb;
 	return true;
+}
+
+bool loop_backing_sb(const struct ff_mount *m, const struct mtable *mt,
+		     struct sb_id *out)
+{
+	int i;
+
+	if (mt->gen != memo_gen) {
+		memo_gen = mt->gen;
+		memo_n = 0;
+	}
+	for (i = 0; i < memo_n; i++) {
+		if (sb_eq(memo[i].fs, m->sb)) {
+			*out = memo[i].backing;
+			return memo[i].found;
+		}
+	}
+	i = memo_n < MEMO_MAX ? memo_n++ : 0;
+	memo[i].fs = m->sb;
+	memo[i].found = look_up(m, mt, &memo[i].backing);
+	*out = memo[i].backing;
+	return memo[i].found;
 }

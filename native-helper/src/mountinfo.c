@@ -1,27 +1,33 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "mountinfo.h"
 
-int mi_open(struct mi_reader *r)
+static uint64_t last_gen;
+
+void mi_keep(struct mi_reader *r)
 {
-	r->fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0)
-		return -errno;
-	r->eof = false;
-	r->len = 0;
-	r->pos = 0;
-	return 0;
+	r->fd = -1;
+	r->keep = true;
+	r->whole = false;
 }
 
-void mi_close(struct mi_reader *r)
+static void close_fd(struct mi_reader *r)
 {
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
+	r->whole = false;
+}
+
+void mi_close(struct mi_reader *r)
+{
+	if (!r->keep)
+		close_fd(r);
 }
 
 /* Move the unread tail to the front and read more. 0, or -errno. */
@@ -43,6 +49,46 @@ static int fill(struct mi_reader *r)
 		r->eof = true;
 	r->len += (size_t)n;
 	return 0;
+}
+
+/* Whether the table may differ from the one in buf. poll() clears the
+ * file's change mark, so this is asked once per mi_open(). */
+static bool changed(struct mi_reader *r)
+{
+	struct pollfd p = { r->fd, POLLPRI, 0 };
+
+	return !r->whole || poll(&p, 1, 0) != 0;
+}
+
+/* Read the whole table into buf, if it fits (else mi_next streams). */
+static int load(struct mi_reader *r)
+{
+	int err = 0;
+
+	while (!err && !r->eof && r->len < sizeof(r->buf))
+		err = fill(r);
+	r->whole = !err && r->eof;
+	return err;
+}
+
+int mi_open(struct mi_reader *r)
+{
+	if (r->keep && r->fd >= 0) {
+		if (!changed(r)) {
+			r->pos = 0;	/* the same table: read buf again */
+			return 0;
+		}
+		close_fd(r);
+	}
+	/* A fresh open: its change mark starts at the table it reads. */
+	r->fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		return -errno;
+	r->eof = false;
+	r->len = 0;
+	r->pos = 0;
+	r->gen = __atomic_add_fetch(&last_gen, 1, __ATOMIC_RELAXED);
+	return r->keep ? load(r) : 0;
 }
 
 /* Copy a field, undoing the kernel's octal escapes (\040 \011 \012 \134),

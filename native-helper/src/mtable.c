@@ -4,8 +4,13 @@ int mtable_load(struct mtable *t, struct mi_reader *r, struct ff_mount *m)
 {
 	int err, rc;
 
-	t->n = 0;
 	err = mi_open(r);
+	if (!err && t->gen == r->gen) {
+		mi_close(r);
+		return 0;
+	}
+	t->gen = 0;
+	t->n = 0;
 	if (err)
 		return err;
 	while ((rc = mi_next(r, m)) > 0 && t->n < MTABLE_MAX) {
@@ -15,7 +20,10 @@ int mtable_load(struct mtable *t, struct mi_reader *r, struct ff_mount *m)
 		t->n++;
 	}
 	mi_close(r);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	t->gen = r->gen;
+	return 0;
 }
 
 const struct mt_ent *mtable_find(const struct mtable *t, int id)

@@ -16,11 +16,13 @@ struct mt_ent {
 };
 
 struct mtable {
+	uint64_t gen;			/* the reader's gen it was loaded from */
 	int n;
 	struct mt_ent e[MTABLE_MAX];
 };
 
-/* Load from mountinfo through r (and its scratch mount m). 0 or -errno. */
+/* Load from mountinfo through r (and its scratch mount m); nothing to do
+ * when r still holds the table t was loaded from. 0 or -errno. */
 int mtable_load(struct mtable *t, struct mi_reader *r, struct ff_mount *m);
 
 /* The entry for a mount id, or NULL. */

@@ -237,11 +237,15 @@ static void freeze_done(void)
 	for (i = 0; i < op.nmembers; i++) {
 		struct held *h = op.members[i];
 
+		/* freeze_progress confirmed each with its own deadline: the
+		 * group's for the last member (so for a single freeze). */
+		if (h->deadline != deadline)
+			glink_send(G_CONFIRM, h->token, deadline,
+				   j->frozen_ns[i]);
 		h->frozen_at = j->frozen_ns[i];
 		h->deadline = deadline;
 		h->seq = held_next_seq();
 		h->state = HELD_FROZEN;
-		glink_send(G_CONFIRM, h->token, h->deadline, h->frozen_at);
 		event_frozen(h, now);
 		audit_log("freeze", &h->mount, "request", -1, NULL);
 	}

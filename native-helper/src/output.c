@@ -88,15 +88,21 @@ static size_t try_write(struct obuf *b, const char *s, size_t n)
 	return done;
 }
 
+/* Lines wait for out_flush() at the end of the loop's turn, so those of
+ * one turn go out in one write. A line that does not fit in what is left
+ * makes room first, and one longer than the buffer is written now. */
 static void append(struct obuf *b, const char *s, size_t n)
 {
 	size_t done = 0;
 
 	if (b->broken)
 		return;
+	if (n > b->cap - (b->len - b->off))
+		b->off += try_write(b, b->buf + b->off, b->len - b->off);
 	if (b->off == b->len) {
 		b->off = b->len = 0;
-		done = try_write(b, s, n);
+		if (n > b->cap)
+			done = try_write(b, s, n);
 		if (done == n || b->broken)
 			return;
 	}

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "target.h"
@@ -127,6 +129,7 @@ static void identify(struct mi_reader *r, struct target *t, const char *path,
 		     bool has_id, int64_t want_id)
 {
 	struct statx stx;
+	struct statfs sfs;
 	char why[128];
 	int err;
 
@@ -171,6 +174,11 @@ static void identify(struct mi_reader *r, struct target *t, const char *path,
 			    errno_text(-err, why, sizeof(why)));
 		return;
 	}
+	/* The mount table may come from the worker's kept copy, which a
+	 * superblock-only reconfigure (fsconfig) does not mark as changed:
+	 * ask the descriptor itself whether it is read-only now. */
+	if (fstatfs(t->fd, &sfs) == 0)
+		t->mount.read_only = (sfs.f_flags & ST_RDONLY) != 0;
 	t->err = FF_OK;
 }
 

@@ -49,12 +49,15 @@ static void run_resolve(struct job *j)
 }
 
 /* Tell the loop a member is frozen, so it has a deadline (and the
- * guardian knows) even while later members' FIFREEZEs still run. */
+ * guardian knows) even while later members' FIFREEZEs still run. After
+ * the last one the job's completion wakes the loop at once. */
 static void publish_frozen(struct job *j, int i)
 {
 	uint64_t one = 1;
 
 	__atomic_store_n(&j->frozen_ns[i], boot_ns(), __ATOMIC_RELEASE);
+	if (i + 1 == j->nfds)
+		return;
 	while (write(done_fd, &one, sizeof(one)) < 0 && errno == EINTR)
 		;
 }
@@ -144,6 +147,7 @@ int worker_start(void)
 	pthread_t th;
 	int err;
 
+	mi_keep(&mi);
 	done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (done_fd < 0)
 		return -errno;
@@ -169,8 +173,10 @@ void worker_submit(void)
 	pthread_mutex_lock(&mu);
 	submitted = true;
 	finished = false;
-	pthread_cond_signal(&cv);
 	pthread_mutex_unlock(&mu);
+	/* After the unlock, so the worker does not wake into a held lock;
+	 * it tests submitted under the lock before it waits. */
+	pthread_cond_signal(&cv);
 	busy = true;
 }
 
