@@ -4,7 +4,7 @@
  * countdown must not be read aloud every second.
  */
 import { useShallow } from 'zustand/react/shallow';
-import { selectFrozenCount, selectFrozenElsewhereCount, selectNearestDeadline } from '../store/selectors';
+import { selectFrozenCounts, selectNearestDeadline } from '../store/selectors';
 import { useApp } from '../store/store';
 import { CountdownText } from './countdown';
 import { useCountdown } from './use-countdown';
@@ -14,7 +14,7 @@ function plural(count: number, one: string, many: string): string {
 }
 
 export function FrozenBanner() {
-  const { held, elsewhere } = useApp(useShallow((s) => ({ held: selectFrozenCount(s), elsewhere: selectFrozenElsewhereCount(s) })));
+  const { held, elsewhere } = useApp(useShallow(selectFrozenCounts));
   const nearest = useApp(selectNearestDeadline);
   const thawAll = useApp((s) => s.thawAll);
   const thawAllPending = useApp((s) => s.thawAllPending);

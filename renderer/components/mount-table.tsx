@@ -5,7 +5,7 @@
  * The scroll box is focusable so the keyboard can scroll it.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useRef } from 'react';
+import { useCallback, useLayoutEffect, useRef } from 'react';
 import { selectVisibleIds } from '../store/selectors';
 import { useApp } from '../store/store';
 import { MountRow } from './mount-row';
@@ -38,19 +38,28 @@ export function MountTable() {
   const loaded = useApp((s) => s.mountsLoaded);
   const search = useApp((s) => s.search);
 
+  // Stable while the rows are the same: a new getItemKey makes the virtualizer
+  // recompute the position of every row (5,000 of them), so it follows the ids.
+  const getItemKey = useCallback((index: number) => ids[index] ?? index, [ids]);
+  const estimateSize = useCallback((index: number) => heights[index] ?? LINE_HEIGHT, [heights]);
+
   const virtualizer = useVirtualizer({
     count: ids.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => heights[index] ?? LINE_HEIGHT,
-    getItemKey: (index) => ids[index] ?? index,
+    estimateSize,
+    getItemKey,
     scrollMargin: HEADER_HEIGHT,
     overscan: 6,
     // Until the box is measured, assume a typical window rather than nothing.
     initialRect: { width: 1280, height: 720 },
   });
 
-  // Heights come from data (see row-layout.ts); re-lay out before paint when one changes.
+  // Heights come from data (see row-layout.ts); re-lay out before paint when one
+  // changes. The first layout already used them: no second pass on mount.
+  const laidOut = useRef(heights);
   useLayoutEffect(() => {
+    if (laidOut.current === heights) return;
+    laidOut.current = heights;
     virtualizer.measure();
   }, [heights, virtualizer]);
 

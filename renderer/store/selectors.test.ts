@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFakeApi, frozenInfo, makeRow } from '../testing/fake-api';
 import {
   selectFrozenCount,
+  selectFrozenCounts,
   selectFrozenElsewhereCount,
   selectNearestDeadline,
   selectRow,
@@ -55,6 +56,12 @@ describe('selectors', () => {
     ]);
     expect(selectFrozenCount(store.getState())).toBe(2);
     expect(selectFrozenElsewhereCount(store.getState())).toBe(1);
+    // Counted once per change of the rows, not on every store update.
+    const counts = selectFrozenCounts(store.getState());
+    store.getState().select('m3');
+    expect(selectFrozenCounts(store.getState())).toBe(counts);
+    store.getState().applyRow(makeRow('m5', { majorMinor: '7:5' }, frozenInfo(5_000)));
+    expect(selectFrozenCounts(store.getState())).toEqual({ held: 3, elsewhere: 1 });
   });
 
   it('finds the nearest deadline on the renderer clock', () => {

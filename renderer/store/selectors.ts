@@ -62,25 +62,43 @@ export const selectDeadline =
   (s: AppState): number | undefined =>
     deadlineOf(s, id);
 
-/** A filesystem is a superblock: bind mounts of one frozen filesystem count once. */
-function countFilesystems(byId: AppState['mountsById'], order: AppState['mountOrder'], keep: (row: MountRow) => boolean): number {
-  const seen = new Set<string>();
-  for (const id of order) {
-    const row = byId[id];
-    if (row && keep(row)) seen.add(row.majorMinor);
-  }
-  return seen.size;
+export interface FrozenCounts {
+  /** Filesystems this app holds frozen (or is freezing or thawing). */
+  held: number;
+  /** Filesystems found frozen by another program. */
+  elsewhere: number;
 }
 
-const HELD_STATES = new Set(['freezing', 'frozen', 'thawing']);
+const HELD_STATES: ReadonlySet<string> = new Set(['freezing', 'frozen', 'thawing']);
 
-/** Filesystems this app holds frozen (or is freezing or thawing). */
+/**
+ * A filesystem is a superblock: bind mounts of one frozen filesystem count
+ * once. One pass over the table for both figures, redone only when the rows
+ * change (not on every store update: the banner asks on each one).
+ */
+const frozenCounts = rememberLast((byId: AppState['mountsById'], order: AppState['mountOrder']): FrozenCounts => {
+  const held = new Set<string>();
+  const elsewhere = new Set<string>();
+  for (const id of order) {
+    const row = byId[id];
+    if (!row) continue;
+    if (HELD_STATES.has(row.freeze.state)) held.add(row.majorMinor);
+    else if (row.freeze.state === 'frozen-elsewhere') elsewhere.add(row.majorMinor);
+  }
+  return { held: held.size, elsewhere: elsewhere.size };
+});
+
+/** Both counts; the same object while the rows are the same. */
+export function selectFrozenCounts(s: AppState): FrozenCounts {
+  return frozenCounts(s.mountsById, s.mountOrder);
+}
+
 export function selectFrozenCount(s: AppState): number {
-  return countFilesystems(s.mountsById, s.mountOrder, (row) => HELD_STATES.has(row.freeze.state));
+  return selectFrozenCounts(s).held;
 }
 
 export function selectFrozenElsewhereCount(s: AppState): number {
-  return countFilesystems(s.mountsById, s.mountOrder, (row) => row.freeze.state === 'frozen-elsewhere');
+  return selectFrozenCounts(s).elsewhere;
 }
 
 export interface NearestDeadline {
@@ -93,6 +111,8 @@ const nearestDeadline = rememberLast(
   (byId: AppState['mountsById'], order: AppState['mountOrder'], receivedAt: AppState['receivedAt']): NearestDeadline | null => {
     let best: NearestDeadline | null = null;
     for (const id of order) {
+      // Most rows are not frozen: look at the row's state before its deadline.
+      if (byId[id]?.freeze.state !== 'frozen') continue;
       const deadlineAt = deadlineOf({ mountsById: byId, receivedAt }, id);
       if (deadlineAt !== undefined && (!best || deadlineAt < best.deadlineAt)) best = { id, path: byId[id]!.path, deadlineAt };
     }
