@@ -5,32 +5,22 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { HelperClient } from './client';
 import { RawHelper, rootTests, startClient } from '../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
+import { useExt4AndXfs } from '../../e2e/fixture/shared-mounts';
 import { run } from '../../e2e/fixture/run';
 import { sleep, startWriter, waitUntilBlocked } from '../../e2e/fixture/writer';
 
 describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
-  let fixture: LoopFixture;
-  let ext4: LoopMount;
-  let xfs: LoopMount;
+  const mounts = useExt4AndXfs();
   const clients: HelperClient[] = [];
 
-  beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    ext4 = await fixture.mount('ext4');
-    xfs = await fixture.mount('xfs');
-  });
 
   afterEach(async () => {
     for (const client of clients.splice(0)) await client.close();
   });
 
-  afterAll(async () => {
-    await fixture?.cleanup();
-  });
 
   async function client(options: Parameters<typeof startClient>[0] = {}) {
     const started = await startClient(options);
@@ -41,10 +31,10 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
   it('auto-thaws at the deadline with reason "deadline", on time', async () => {
     const { client: c, events } = await client();
     const frozenAt = performance.now();
-    await c.freeze(ext4.mountpoint, 1500);
-    const writer = startWriter(join(ext4.mountpoint, 'deadline.bin'));
+    await c.freeze(mounts.ext4.mountpoint, 1500);
+    const writer = startWriter(join(mounts.ext4.mountpoint, 'deadline.bin'));
     await waitUntilBlocked(writer);
-    const thawed = await events.waitFor('thawed', (e) => e.mount.path === ext4.mountpoint, 5000);
+    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.ext4.mountpoint, 5000);
     expect(thawed.reason).toBe('deadline');
     expect(thawed.heldMs).toBeGreaterThanOrEqual(1500);
     expect(thawed.heldMs).toBeLessThan(1700);
@@ -55,10 +45,10 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
   it('extend resets the deadline', async () => {
     const { client: c, events } = await client();
     const start = performance.now();
-    await c.freeze(ext4.mountpoint, 1500);
+    await c.freeze(mounts.ext4.mountpoint, 1500);
     await sleep(1000);
-    await c.extend({ path: ext4.mountpoint }, 2000);
-    const thawed = await events.waitFor('thawed', (e) => e.mount.path === ext4.mountpoint, 6000);
+    await c.extend({ path: mounts.ext4.mountpoint }, 2000);
+    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.ext4.mountpoint, 6000);
     expect(thawed.reason).toBe('deadline');
     expect(thawed.at - start).toBeGreaterThan(2900); // 1000 + 2000, not 1500
     expect(thawed.heldMs).toBeGreaterThanOrEqual(3000);
@@ -66,10 +56,10 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
 
   it('an extend past maxHoldMs is HOLD_LIMIT and changes nothing', async () => {
     const { client: c, events } = await client({ maxTimeoutMs: 2000, maxHoldMs: 3000 });
-    await c.freeze(ext4.mountpoint, 2000);
+    await c.freeze(mounts.ext4.mountpoint, 2000);
     await sleep(1200);
-    await expect(c.extend({ path: ext4.mountpoint }, 2000)).rejects.toMatchObject({ code: 'HOLD_LIMIT' });
-    const thawed = await events.waitFor('thawed', (e) => e.mount.path === ext4.mountpoint, 4000);
+    await expect(c.extend({ path: mounts.ext4.mountpoint }, 2000)).rejects.toMatchObject({ code: 'HOLD_LIMIT' });
+    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.ext4.mountpoint, 4000);
     expect(thawed.reason).toBe('deadline');
     expect(thawed.heldMs).toBeLessThan(2300);
   });
@@ -77,10 +67,10 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
   it('a client that stops sending gets everything thawed (lease-expired)', async () => {
     const { client: c, events } = await client({ leaseMs: 1500, heartbeat: false });
     const start = performance.now();
-    await c.freezeGroup([ext4.mountpoint, xfs.mountpoint], 30_000);
+    await c.freezeGroup([mounts.ext4.mountpoint, mounts.xfs.mountpoint], 30_000);
     const warning = await events.waitFor('lease-warning', () => true, 3000);
     expect(warning.at - start).toBeGreaterThan(600);
-    const thawed = await events.waitFor('thawed', (e) => e.mount.path === xfs.mountpoint, 4000);
+    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.xfs.mountpoint, 4000);
     expect(thawed.reason).toBe('lease-expired');
     expect(thawed.at - start).toBeLessThan(2500);
     expect((await c.status()).frozen).toEqual([]);
@@ -88,19 +78,19 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
 
   it('heartbeats keep the lease while the client is healthy', async () => {
     const { client: c, events } = await client({ leaseMs: 1500 });
-    await c.freeze(ext4.mountpoint, 4000);
+    await c.freeze(mounts.ext4.mountpoint, 4000);
     await sleep(3000); // twice the lease
-    expect((await c.status()).frozen.map((f) => f.path)).toEqual([ext4.mountpoint]);
-    const thawed = await events.waitFor('thawed', (e) => e.mount.path === ext4.mountpoint, 3000);
+    expect((await c.status()).frozen.map((f) => f.path)).toEqual([mounts.ext4.mountpoint]);
+    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.ext4.mountpoint, 3000);
     expect(thawed.reason).toBe('deadline');
   });
 
   it('a client whose threadpool is stuck on the frozen filesystem stops renewing the lease', async () => {
     const { client: c, events } = await client({ leaseMs: 2000 });
-    await c.freeze(xfs.mountpoint, 30_000);
+    await c.freeze(mounts.xfs.mountpoint, 30_000);
     // The seed's deadlock: this process's own I/O threads block on what it froze.
-    const stuck = Array.from({ length: 8 }, (_, i) => writeFile(join(xfs.mountpoint, `stuck-${i}`), 'x'));
-    const thawed = await events.waitFor('thawed', (e) => e.mount.path === xfs.mountpoint, 6000);
+    const stuck = Array.from({ length: 8 }, (_, i) => writeFile(join(mounts.xfs.mountpoint, `stuck-${i}`), 'x'));
+    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.xfs.mountpoint, 6000);
     expect(thawed.reason).toBe('lease-expired');
     await Promise.all(stuck); // and the writes complete once thawed
   });
@@ -108,9 +98,9 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
   it('closing stdin thaws everything (client-gone) and the helper exits', async () => {
     const raw = new RawHelper();
     await raw.waitLine((l) => l.type === 'hello');
-    raw.write(`${JSON.stringify({ id: 1, op: 'freeze', path: ext4.mountpoint, timeoutMs: 20_000 })}\n`);
+    raw.write(`${JSON.stringify({ id: 1, op: 'freeze', path: mounts.ext4.mountpoint, timeoutMs: 20_000 })}\n`);
     expect(await raw.reply(1)).toMatchObject({ ok: true });
-    const writer = startWriter(join(ext4.mountpoint, 'eof.bin'));
+    const writer = startWriter(join(mounts.ext4.mountpoint, 'eof.bin'));
     await waitUntilBlocked(writer);
     const closedAt = performance.now();
     raw.child.stdin.end();
@@ -124,19 +114,19 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
   it('a slow freeze does not make another filesystem thaw late, nor starve heartbeats', async () => {
     // A freeze made slow on purpose: the filesystem's image lives on a
     // filesystem that fsfreeze holds, so syncing its dirty data waits.
-    const outer = await fixture.mount('ext4', { sizeMb: 256 });
-    const inner = await fixture.mount('ext4', { imageDir: outer.mountpoint, sizeMb: 64 });
+    const outer = await mounts.fixture.mount('ext4', { sizeMb: 256 });
+    const inner = await mounts.fixture.mount('ext4', { imageDir: outer.mountpoint, sizeMb: 64 });
     await run('dd', ['if=/dev/urandom', `of=${join(inner.mountpoint, 'dirty.bin')}`, 'bs=1M', 'count=16', 'status=none']);
     const { client: c, events } = await client();
     await run('fsfreeze', ['-f', outer.mountpoint]);
     try {
       const started = performance.now();
-      await c.freeze(xfs.mountpoint, 1500);
+      await c.freeze(mounts.xfs.mountpoint, 1500);
       const slow = c.freeze(inner.mountpoint, 5000);
       const heartbeatStart = performance.now();
       await c.heartbeat();
       expect(performance.now() - heartbeatStart).toBeLessThan(200);
-      const thawed = await events.waitFor('thawed', (e) => e.mount.path === xfs.mountpoint, 4000);
+      const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.xfs.mountpoint, 4000);
       expect(thawed.reason).toBe('deadline');
       expect(thawed.heldMs).toBeLessThan(1600);
       expect(thawed.at - started).toBeLessThan(1800);

@@ -3,46 +3,36 @@
  * without the protocol, when nothing else answers.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HELPER_PATH, rootTests, startClient } from '../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
+import { useExt4AndXfs } from '../../e2e/fixture/shared-mounts';
 import { run } from '../../e2e/fixture/run';
 import { startWriter, waitUntilBlocked } from '../../e2e/fixture/writer';
 
 describe.skipIf(!rootTests.ok)('emergency modes', () => {
-  let fixture: LoopFixture;
-  let ext4: LoopMount;
-  let xfs: LoopMount;
+  const mounts = useExt4AndXfs();
 
-  beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    ext4 = await fixture.mount('ext4');
-    xfs = await fixture.mount('xfs');
-  });
 
-  afterAll(async () => {
-    await fixture?.cleanup();
-  });
 
   it('--thaw PATH thaws what fsfreeze froze, and says when there was nothing to do', async () => {
-    await run('fsfreeze', ['-f', ext4.mountpoint]);
-    const first = await run(HELPER_PATH, ['--thaw', ext4.mountpoint]);
-    expect(first).toContain(`thawed ${ext4.mountpoint}`);
-    const second = await run(HELPER_PATH, ['--thaw', ext4.mountpoint]);
+    await run('fsfreeze', ['-f', mounts.ext4.mountpoint]);
+    const first = await run(HELPER_PATH, ['--thaw', mounts.ext4.mountpoint]);
+    expect(first).toContain(`thawed ${mounts.ext4.mountpoint}`);
+    const second = await run(HELPER_PATH, ['--thaw', mounts.ext4.mountpoint]);
     expect(second).toContain('was not frozen');
   });
 
   it('--thaw-all thaws a filesystem frozen by fsfreeze and one held by a stopped helper', async () => {
     const { client } = await startClient();
     try {
-      await client.freeze(xfs.mountpoint, 20_000);
+      await client.freeze(mounts.xfs.mountpoint, 20_000);
       process.kill(client.pid!, 'SIGSTOP');
-      await run('fsfreeze', ['-f', ext4.mountpoint]);
-      const writers = [startWriter(join(ext4.mountpoint, 'all-a.bin')), startWriter(join(xfs.mountpoint, 'all-b.bin'))];
+      await run('fsfreeze', ['-f', mounts.ext4.mountpoint]);
+      const writers = [startWriter(join(mounts.ext4.mountpoint, 'all-a.bin')), startWriter(join(mounts.xfs.mountpoint, 'all-b.bin'))];
       for (const w of writers) await waitUntilBlocked(w);
       const report = await run(HELPER_PATH, ['--thaw-all']);
-      expect(report).toContain(ext4.mountpoint);
-      expect(report).toContain(xfs.mountpoint);
+      expect(report).toContain(mounts.ext4.mountpoint);
+      expect(report).toContain(mounts.xfs.mountpoint);
       expect(report).toMatch(/thawed \d+ filesystem/);
       for (const w of writers) expect(await w.done).toBe(0);
     } finally {

@@ -6,47 +6,41 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelperClient } from './client';
 import { rootTests, startClient, type EventLog } from '../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
+import { useExt4AndXfs } from '../../e2e/fixture/shared-mounts';
 import { run } from '../../e2e/fixture/run';
 import { startWriter } from '../../e2e/fixture/writer';
 
 describe.skipIf(!rootTests.ok)('group freeze', () => {
-  let fixture: LoopFixture;
+  const mounts = useExt4AndXfs();
   let client: HelperClient;
   let events: EventLog;
-  let ext4: LoopMount;
-  let xfs: LoopMount;
 
   beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    ext4 = await fixture.mount('ext4');
-    xfs = await fixture.mount('xfs');
     ({ client, events } = await startClient());
   });
 
   afterAll(async () => {
     await client?.close();
-    await fixture?.cleanup();
   });
 
   it('when the last member fails, the others are thawed (group-rollback) and the reply names it', async () => {
-    const tmpfs = await fixture.tmpfs();
-    const error = await client.freezeGroup([ext4.mountpoint, xfs.mountpoint, tmpfs], 5000).catch((e: unknown) => e);
+    const tmpfs = await mounts.fixture.tmpfs();
+    const error = await client.freezeGroup([mounts.ext4.mountpoint, mounts.xfs.mountpoint, tmpfs], 5000).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'UNSUPPORTED_FS', details: { path: tmpfs } });
-    for (const mount of [ext4, xfs]) {
+    for (const mount of [mounts.ext4, mounts.xfs]) {
       const thawed = await events.waitFor('thawed', (e) => e.mount.path === mount.mountpoint);
       expect(thawed.reason).toBe('group-rollback');
     }
     expect((await client.status()).frozen).toEqual([]);
-    const writer = startWriter(join(xfs.mountpoint, 'after-rollback.bin'), 4096);
+    const writer = startWriter(join(mounts.xfs.mountpoint, 'after-rollback.bin'), 4096);
     expect(await Promise.race([writer.done, new Promise((r) => setTimeout(() => r('blocked'), 1000))])).toBe(0);
   });
 
   it('two paths on one superblock are one freeze', async () => {
-    const bind = await fixture.bind(ext4.mountpoint);
+    const bind = await mounts.fixture.bind(mounts.ext4.mountpoint);
     const before = events.all.length;
-    const result = await client.freezeGroup([ext4.mountpoint, bind], 5000);
-    expect(result.mounts.map((m) => m.majorMinor)).toEqual([ext4.majorMinor, ext4.majorMinor]);
+    const result = await client.freezeGroup([mounts.ext4.mountpoint, bind], 5000);
+    expect(result.mounts.map((m) => m.majorMinor)).toEqual([mounts.ext4.majorMinor, mounts.ext4.majorMinor]);
     const status = await client.status();
     expect(status.frozen).toHaveLength(1);
     expect(events.all.slice(before).filter((e) => e.event === 'frozen')).toHaveLength(1);
@@ -54,8 +48,8 @@ describe.skipIf(!rootTests.ok)('group freeze', () => {
   });
 
   it('a filesystem on a loop device is frozen before the one holding its backing file, and thawed after', async () => {
-    const outer = await fixture.mount('ext4', { sizeMb: 256 });
-    const inner = await fixture.mount('ext4', { imageDir: outer.mountpoint, sizeMb: 64 });
+    const outer = await mounts.fixture.mount('ext4', { sizeMb: 256 });
+    const inner = await mounts.fixture.mount('ext4', { imageDir: outer.mountpoint, sizeMb: 64 });
     // Dirty data in the inner filesystem: freezing it must write through the
     // loop device into the outer one. In the wrong order that write would
     // wait on the frozen outer filesystem until the deadline.
@@ -74,8 +68,8 @@ describe.skipIf(!rootTests.ok)('group freeze', () => {
   });
 
   it('a mount is frozen before the mount it sits on', async () => {
-    const parent = await fixture.mount('ext4');
-    const child = await fixture.mount('xfs', { name: `${parent.mountpoint.split('/').pop()}/nested` });
+    const parent = await mounts.fixture.mount('ext4');
+    const child = await mounts.fixture.mount('xfs', { name: `${parent.mountpoint.split('/').pop()}/nested` });
     const before = events.all.length;
     await client.freezeGroup([parent.mountpoint, child.mountpoint], 5000);
     const order = events.all.slice(before).filter((e) => e.event === 'frozen').map((e) => (e as { mount: { path: string } }).mount.path);

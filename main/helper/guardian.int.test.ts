@@ -4,10 +4,10 @@
  * guardian itself.
  */
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { HelperClient } from './client';
 import { rootTests, startClient } from '../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
+import { useExt4AndXfs } from '../../e2e/fixture/shared-mounts';
 import { startWriter, waitUntilBlocked, type Writer } from '../../e2e/fixture/writer';
 
 async function msUntilDone(writer: Writer, since: number): Promise<number> {
@@ -25,16 +25,9 @@ function isAlive(pid: number): boolean {
 }
 
 describe.skipIf(!rootTests.ok)('guardian', () => {
-  let fixture: LoopFixture;
-  let ext4: LoopMount;
-  let xfs: LoopMount;
+  const mounts = useExt4AndXfs();
   const clients: HelperClient[] = [];
 
-  beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    ext4 = await fixture.mount('ext4');
-    xfs = await fixture.mount('xfs');
-  });
 
   afterEach(async () => {
     for (const c of clients.splice(0)) {
@@ -49,9 +42,6 @@ describe.skipIf(!rootTests.ok)('guardian', () => {
     }
   });
 
-  afterAll(async () => {
-    await fixture?.cleanup();
-  });
 
   async function client() {
     const started = await startClient();
@@ -61,8 +51,8 @@ describe.skipIf(!rootTests.ok)('guardian', () => {
 
   it('kill -9 of the helper: the guardian thaws within a second', async () => {
     const { client: c } = await client();
-    await c.freezeGroup([ext4.mountpoint, xfs.mountpoint], 20_000);
-    const writers = [startWriter(join(ext4.mountpoint, 'k9-a.bin')), startWriter(join(xfs.mountpoint, 'k9-b.bin'))];
+    await c.freezeGroup([mounts.ext4.mountpoint, mounts.xfs.mountpoint], 20_000);
+    const writers = [startWriter(join(mounts.ext4.mountpoint, 'k9-a.bin')), startWriter(join(mounts.xfs.mountpoint, 'k9-b.bin'))];
     for (const w of writers) await waitUntilBlocked(w);
     const killedAt = performance.now();
     process.kill(c.pid!, 'SIGKILL');
@@ -74,24 +64,24 @@ describe.skipIf(!rootTests.ok)('guardian', () => {
 
   it('SIGSTOP of the helper: the guardian thaws at deadline + 2 s', async () => {
     const { client: c, events } = await client();
-    await c.freeze(ext4.mountpoint, 1500);
+    await c.freeze(mounts.ext4.mountpoint, 1500);
     const frozenAt = performance.now();
     process.kill(c.pid!, 'SIGSTOP');
-    const writer = startWriter(join(ext4.mountpoint, 'stop.bin'));
+    const writer = startWriter(join(mounts.ext4.mountpoint, 'stop.bin'));
     await waitUntilBlocked(writer);
     const ms = await msUntilDone(writer, frozenAt);
     expect(ms).toBeGreaterThan(3000);
     expect(ms).toBeLessThan(4500);
     process.kill(c.pid!, 'SIGCONT');
     // The helper wakes up past its deadline and finds the work done.
-    const late = await events.waitFor('thawed', (e) => e.mount.path === ext4.mountpoint, 3000);
+    const late = await events.waitFor('thawed', (e) => e.mount.path === mounts.ext4.mountpoint, 3000);
     expect(late).toMatchObject({ reason: 'deadline', alreadyThawed: true });
     expect((await c.status()).frozen).toEqual([]);
   });
 
   it('kill -9 of the guardian: it is replaced, and the replacement still thaws after kill -9 of the helper', async () => {
     const { client: c, events } = await client();
-    await c.freeze(xfs.mountpoint, 20_000);
+    await c.freeze(mounts.xfs.mountpoint, 20_000);
     const first = c.hello.guardianPid;
     process.kill(first, 'SIGKILL');
     const restarted = await events.waitFor('guardian-restarted', () => true, 3000);
@@ -99,9 +89,9 @@ describe.skipIf(!rootTests.ok)('guardian', () => {
     expect(isAlive(restarted.guardianPid)).toBe(true);
     const status = await c.status();
     expect(status.guardian).toEqual({ pid: restarted.guardianPid, alive: true });
-    expect(status.frozen.map((f) => f.path)).toEqual([xfs.mountpoint]);
+    expect(status.frozen.map((f) => f.path)).toEqual([mounts.xfs.mountpoint]);
 
-    const writer = startWriter(join(xfs.mountpoint, 'replaced.bin'));
+    const writer = startWriter(join(mounts.xfs.mountpoint, 'replaced.bin'));
     await waitUntilBlocked(writer);
     const killedAt = performance.now();
     process.kill(c.pid!, 'SIGKILL');
