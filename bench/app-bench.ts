@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 import type { LoopFixture } from '../e2e/fixture/loop-mounts';
 import { groupBySuperblock, parseMountinfo } from '../main/core/mountinfo';
 import { syntheticMountinfo } from '../main/core/testing/synthetic-mountinfo';
@@ -15,20 +16,6 @@ import { serveBenchPage } from './bench-page';
 import { fmt, median, p50p99, type Row } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CHROMIUM = process.env.FREEZEFRAME_CHROMIUM ?? '/usr/bin/chromium';
-// Headless Chromium starts its address-bar popup in a process of its own for
-// every new context (about 1.4 CPU-s on 2 cores): a cost of the harness, not
-// of the app, which neither Electron nor an open browser window pays per load.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup',
-];
 const VIEWPORT = { width: 1400, height: 900 };
 
 /** Milliseconds per call of fn, over `runs` runs after `warmup` unrecorded ones. */

@@ -9,10 +9,10 @@ import { test as base, chromium, _electron, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LoopFixture, type LoopMount } from './fixture/loop-mounts';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 import { startWebMode, type WebMode } from './web-mode';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-export const CHROMIUM = process.env.FREEZEFRAME_CHROMIUM ?? '/usr/bin/chromium';
 
 export interface AppUnderTest {
   page: Page;
@@ -31,8 +31,6 @@ export function electronBinary(): string | undefined {
   const binary = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(binary) ? binary : undefined;
 }
-
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export const test = base.extend<{ app: AppUnderTest }>({
   app: async ({ colorScheme }, use, testInfo) => {

@@ -16,7 +16,6 @@ export async function startWebMode(root: string, extraArgs: string[] = []): Prom
   const child = spawn(process.execPath, [join(root, 'dist/main/serve.mjs'), '--port', '0', ...extraArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));

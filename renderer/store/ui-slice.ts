@@ -29,19 +29,17 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
     set({ theme });
   },
   toggleExpanded(id) {
-    set((s) => {
-      const expanded = { ...s.expanded };
-      if (expanded[id]) delete expanded[id];
-      else expanded[id] = true;
-      return { expanded };
-    });
+    set((s) => ({ expanded: toggled(s.expanded, id) }));
   },
   toggleDangerExpanded(id) {
-    set((s) => {
-      const dangerExpanded = { ...s.dangerExpanded };
-      if (dangerExpanded[id]) delete dangerExpanded[id];
-      else dangerExpanded[id] = true;
-      return { dangerExpanded };
-    });
+    set((s) => ({ dangerExpanded: toggled(s.dangerExpanded, id) }));
   },
 });
+
+/** A copy of the open-rows map with `id` flipped (absent means closed). */
+function toggled(open: Readonly<Record<string, true>>, id: string): Record<string, true> {
+  const next = { ...open };
+  if (next[id]) delete next[id];
+  else next[id] = true;
+  return next;
+}
