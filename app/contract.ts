@@ -5,6 +5,7 @@
  * once, in main/core, and validates every parameter with app/schemas.ts.
  */
 import type { AppErrorShape } from './errors';
+import type { BackupOutputLine, BackupPlan, BackupPlanInput, BackupReport, BackupRunState, Preflight, ReportSummary } from './backup';
 import type { AppInfo, FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot, Notice } from './domain';
 
 export interface ContractMethods {
@@ -22,6 +23,23 @@ export interface ContractMethods {
   /** Start (or restart) the helper now: asks for authentication when needed. */
   'helper.start': { params: Record<string, never>; result: HelperStatus };
   'history.list': { params: Record<string, never>; result: FreezeWindow[] };
+  /** Backup plans main keeps (the wizard saves one before running it). */
+  'plans.list': { params: Record<string, never>; result: BackupPlan[] };
+  'plans.save': { params: { plan: BackupPlanInput }; result: BackupPlan };
+  'plans.delete': { params: { name: string }; result: { deleted: boolean } };
+  /** What a saved plan would do now: members, warnings, blockers, the commands to confirm. */
+  'backup.preflight': { params: { name: string }; result: Preflight };
+  /** Run a saved plan; `confirmCommands` is Preflight.commandsDigest once the user saw them. */
+  'backup.start': { params: { name: string; confirmCommands?: string }; result: BackupRunState };
+  /** Manual method: the operator took the snapshot (with optional notes). */
+  'backup.confirmSnapshot': { params: { runId: string; notes?: string }; result: BackupRunState };
+  /** Stop a run: thaws at once, removes partial exports, keeps a report. */
+  'backup.cancel': { params: { runId: string }; result: BackupRunState };
+  /** The run in progress, if any (a reloaded window picks it up). */
+  'backup.current': { params: Record<string, never>; result: BackupRunState | null };
+  'reports.list': { params: Record<string, never>; result: ReportSummary[] };
+  'reports.get': { params: { runId: string }; result: BackupReport };
+  'reports.export': { params: { runId: string; format: 'json' | 'markdown' }; result: { filename: string; mime: string; text: string } };
 }
 
 export interface ContractEvents {
@@ -33,6 +51,10 @@ export interface ContractEvents {
   'history.changed': FreezeWindow[];
   /** Something the user should be told (an auto-thaw, a failure). */
   notice: Notice;
+  'backup.progress': BackupRunState;
+  /** A line of a hook's, command's or checker's output, live. */
+  'backup.output': BackupOutputLine;
+  'reports.changed': ReportSummary[];
 }
 
 export type MethodName = keyof ContractMethods;
@@ -54,9 +76,29 @@ export const METHOD_NAMES = [
   'helper.status',
   'helper.start',
   'history.list',
+  'plans.list',
+  'plans.save',
+  'plans.delete',
+  'backup.preflight',
+  'backup.start',
+  'backup.confirmSnapshot',
+  'backup.cancel',
+  'backup.current',
+  'reports.list',
+  'reports.get',
+  'reports.export',
 ] as const satisfies readonly MethodName[];
 
-export const EVENT_NAMES = ['mounts.changed', 'mount.updated', 'helper.changed', 'history.changed', 'notice'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'mounts.changed',
+  'mount.updated',
+  'helper.changed',
+  'history.changed',
+  'notice',
+  'backup.progress',
+  'backup.output',
+  'reports.changed',
+] as const satisfies readonly EventName[];
 
 /** What window.freezeframe is, in Electron (preload) and in the browser (web bridge). */
 export type FreezeframeApi = {

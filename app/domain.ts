@@ -142,6 +142,11 @@ export interface AppInfo {
   electronVersion?: string;
   nodeVersion: string;
   helperPath: string;
+  /** Where the helper came from: an installed package, the AppImage's root-owned install, or a source tree. */
+  helperSource: 'package' | 'appimage' | 'development';
+  /** Reported by the running helper's greeting (absent until it has run). */
+  helperVersion?: string;
+  protocolVersion?: number;
   /** Defaults for the Freeze dialog (the helper's own limits win once it runs). */
   defaultTimeoutMs: number;
   maxTimeoutMs: number;

@@ -47,6 +47,23 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   BUSY: 'Another action on this filesystem is still running. Wait for it to finish.',
   UNAUTHORIZED: 'This browser session is not authorized. Open the address that `npm run serve` printed again.',
   INTERNAL: 'Freezeframe failed unexpectedly. This is a bug; please report it with the log.',
+  PLAN_INVALID: 'The backup plan is not valid: fix the fields named in the details.',
+  PLAN_NOT_FOUND: 'There is no saved backup plan with that name.',
+  COMMANDS_NOT_CONFIRMED: 'This plan runs commands you have not confirmed yet (or they changed). Review them and confirm.',
+  BACKUP_RUNNING: 'A backup is already running. Wait for it to finish or cancel it.',
+  RUN_NOT_FOUND: 'That backup run is not running (it finished, or the app restarted).',
+  HOOK_FAILED: 'A hook failed (non-zero exit, timeout, or no ready line). Nothing stays frozen; see its output.',
+  SNAPSHOT_FAILED: 'The snapshot failed. The filesystems were thawed; see the output for why.',
+  WINDOW_EXCEEDED:
+    'A window ran out before the snapshot was done. The filesystems were thawed and the snapshot is marked untrustworthy: retry.',
+  ACCESS_DENIED:
+    'You may not read this backing file or snapshot this subvolume. Use the command method (which may use sudo itself), or fix the permissions.',
+  METHOD_UNSUPPORTED: 'This snapshot method cannot capture one of the filesystems (image clone needs a loop-backed filesystem, btrfs a btrfs one).',
+  VERIFY_FAILED: 'The snapshot did not verify clean: do not back up from it.',
+  DESTINATION_FULL: 'The export destination is full. The partial export was removed; free space or choose another folder.',
+  EXPORT_FAILED: 'The export failed. The partial export was removed.',
+  CANCELLED: 'Cancelled. Everything was thawed and partial files were removed.',
+  PLAN_UNSAFE: 'An unattended plan run as root must be owned by root and writable by no one else (chown root, chmod go-w).',
   DISCONNECTED: "Lost the connection to Freezeframe's server. Reconnecting; if the server was restarted, open the new URL it printed.",
 };
 

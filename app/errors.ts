@@ -62,6 +62,33 @@ export const APP_ERROR_CODES = [
   'DISCONNECTED',
   /** A bug: main failed in a way it did not expect. */
   'INTERNAL',
+  // The backup wizard.
+  /** The plan does not validate, or names no current mountpoint. */
+  'PLAN_INVALID',
+  'PLAN_NOT_FOUND',
+  /** The plan's commands changed (or were never shown): confirm them first. */
+  'COMMANDS_NOT_CONFIRMED',
+  /** A backup is already running; one at a time. */
+  'BACKUP_RUNNING',
+  'RUN_NOT_FOUND',
+  /** A hook exited non-zero, timed out, or (hold hook) never said it was ready. */
+  'HOOK_FAILED',
+  /** The snapshot command or method failed. */
+  'SNAPSHOT_FAILED',
+  /** The hold or quiesce window ran out before the snapshot was done. */
+  'WINDOW_EXCEEDED',
+  /** The user may not read a backing file or snapshot a subvolume. */
+  'ACCESS_DENIED',
+  /** The snapshot method cannot capture this filesystem (not loop-backed, not btrfs). */
+  'METHOD_UNSUPPORTED',
+  'VERIFY_FAILED',
+  /** The export destination ran out of space. */
+  'DESTINATION_FULL',
+  'EXPORT_FAILED',
+  /** The run was cancelled by the user. */
+  'CANCELLED',
+  /** An unattended plan run as root must be owned by root and writable by no one else. */
+  'PLAN_UNSAFE',
 ] as const;
 
 export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];

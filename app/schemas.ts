@@ -4,11 +4,14 @@
  * handler in main/core only ever sees well-formed parameters.
  */
 import { z } from 'zod';
+import { backupPlanSchema, PLAN_NAME_PATTERN } from './backup';
 import type { MethodName, Params } from './contract';
 
 const mountId = z.string().regex(/^m[0-9]{1,10}$/, 'a mount id from mounts.list');
 const timeoutMs = z.number().int().min(1000).max(86_400_000);
 const none = z.object({}).strict();
+const planName = z.string().regex(PLAN_NAME_PATTERN, 'a plan name');
+const runId = z.string().regex(/^[0-9]{8}T[0-9]{6}Z-[a-f0-9]{8}$/, 'a run id');
 
 export const paramSchemas = {
   'app.info': none,
@@ -21,6 +24,17 @@ export const paramSchemas = {
   'helper.status': none,
   'helper.start': none,
   'history.list': none,
+  'plans.list': none,
+  'plans.save': z.object({ plan: backupPlanSchema }).strict(),
+  'plans.delete': z.object({ name: planName }).strict(),
+  'backup.preflight': z.object({ name: planName }).strict(),
+  'backup.start': z.object({ name: planName, confirmCommands: z.string().regex(/^[a-f0-9]{64}$/).optional() }).strict(),
+  'backup.confirmSnapshot': z.object({ runId, notes: z.string().max(10_000).optional() }).strict(),
+  'backup.cancel': z.object({ runId }).strict(),
+  'backup.current': none,
+  'reports.list': none,
+  'reports.get': z.object({ runId }).strict(),
+  'reports.export': z.object({ runId, format: z.enum(['json', 'markdown']) }).strict(),
 } satisfies { [M in MethodName]: z.ZodType<Params<M>> };
 
 export function isMethodName(value: unknown): value is MethodName {

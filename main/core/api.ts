@@ -26,6 +26,8 @@ export interface CoreOptions {
   helperPath: string;
   /** A development build: the helper comes from the source tree. */
   development: boolean;
+  /** Where the helper was found (About box); defaults from `development`. */
+  helperSource?: 'package' | 'appimage' | 'development';
   pkexecPath?: string;
   /** Directories of the app's own profile, config and logs (danger marks). */
   appDataDirs: string[];

@@ -213,6 +213,7 @@ function appInfo(options: CoreOptions, helperMaxTimeoutMs: number | undefined): 
     ...(options.electronVersion !== undefined && { electronVersion: options.electronVersion }),
     nodeVersion: process.versions.node,
     helperPath: options.helperPath,
+    helperSource: options.helperSource ?? (options.development ? 'development' : 'package'),
     defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
     maxTimeoutMs: helperMaxTimeoutMs ?? options.helperLimits?.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS,
   };

@@ -26,7 +26,8 @@ export const APP_INFO: AppInfo = {
   development: true,
   kernel: '6.8.0',
   nodeVersion: '20.19.0',
-  helperPath: '/usr/libexec/freezeframe-helper',
+  helperSource: 'development',
+    helperPath: '/usr/libexec/freezeframe-helper',
   defaultTimeoutMs: 60_000,
   maxTimeoutMs: 900_000,
 };

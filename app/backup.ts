@@ -1,0 +1,296 @@
+/**
+ * The backup wizard's vocabulary, shared by the renderer, main/core's engine
+ * and the command line: a plan (what to freeze, how to snapshot, what to run
+ * around it), the live state of a run, and the report a run leaves behind.
+ *
+ * A plan names filesystems by mountpoint (stable across runs), never by the
+ * table's ephemeral ids; main resolves them against its own mount table at
+ * run time and refuses any that is not a current mountpoint.
+ */
+import { z } from 'zod';
+import type { AppErrorShape } from './errors';
+
+export const SNAPSHOT_METHODS = ['manual', 'command', 'image-clone', 'btrfs'] as const;
+export type SnapshotMethod = (typeof SNAPSHOT_METHODS)[number];
+
+/** Windows VSS's figures: ~60 s to quiesce, ~10 s to hold writes. */
+export const DEFAULT_QUIESCE_WINDOW_MS = 60_000;
+export const DEFAULT_HOLD_WINDOW_MS = 10_000;
+export const MAX_WINDOW_MS = 3_600_000;
+export const PLAN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') && !p.includes('\0') && !p.includes('\n'), 'an absolute path without NUL or newline');
+const argv = z
+  .array(z.string().max(4096).refine((a) => !a.includes('\0'), 'no NUL'))
+  .min(1)
+  .max(256)
+  .refine((a) => a[0]!.length > 0, 'a program name');
+const windowMs = z.number().int().min(1000).max(MAX_WINDOW_MS);
+
+/**
+ * A command the app runs as the user, as an argv (no shell). `shell: true`
+ * is the explicit opt-in to `/bin/sh -c argv[0]` for pipelines.
+ */
+export const commandSpecSchema = z
+  .object({
+    argv,
+    timeoutMs: windowMs,
+    shell: z.boolean().optional(),
+  })
+  .strict();
+export type CommandSpec = z.infer<typeof commandSpecSchema>;
+
+/**
+ * A hook that holds a lock only while it runs (MySQL's FLUSH TABLES WITH
+ * READ LOCK lives as long as its session): it prints `readyLine` on stdout
+ * when the lock is taken, and is told to let go after the thaw (stdin
+ * closed, then SIGTERM after `releaseTimeoutMs`).
+ */
+export const holdHookSchema = z
+  .object({
+    argv,
+    shell: z.boolean().optional(),
+    readyLine: z.string().min(1).max(200).default('READY'),
+    readyTimeoutMs: windowMs,
+    releaseTimeoutMs: z.number().int().min(100).max(600_000).default(5000),
+  })
+  .strict();
+export type HoldHookSpec = z.infer<typeof holdHookSchema>;
+
+export const backupPlanSchema = z
+  .object({
+    version: z.literal(1),
+    name: z.string().regex(PLAN_NAME_PATTERN, 'letters, digits, ".", "_" or "-", up to 64'),
+    /** Mountpoints frozen together, all or nothing (a consistency group). */
+    mounts: z.array(absolutePath).min(1).max(16),
+    method: z.enum(SNAPSHOT_METHODS),
+    /** From the pre-freeze hook's start to the thaw. */
+    quiesceWindowMs: windowMs.default(DEFAULT_QUIESCE_WINDOW_MS),
+    /** From the freeze to the thaw; also the helper's auto-thaw deadline. */
+    holdWindowMs: windowMs.default(DEFAULT_HOLD_WINDOW_MS),
+    /** `sync -f` each member before the freeze, so the freeze itself is short. */
+    preSync: z.boolean().default(true),
+    hooks: z
+      .object({
+        preFreeze: commandSpecSchema.optional(),
+        hold: holdHookSchema.optional(),
+        postThaw: commandSpecSchema.optional(),
+      })
+      .strict()
+      .default({}),
+    /** method 'command': its exit status decides; the members are in its environment. */
+    command: commandSpecSchema.optional(),
+    /** method 'manual': the operator's checklist, shown with the countdown. */
+    manual: z
+      .object({ checklist: z.array(z.string().max(500)).max(20).default([]) })
+      .strict()
+      .optional(),
+    /** method 'image-clone': where the clones of the backing files go (on the host filesystem). */
+    imageClone: z
+      .object({
+        snapshotDir: absolutePath,
+        reflink: z.enum(['auto', 'always', 'never']).default('auto'),
+      })
+      .strict()
+      .optional(),
+    /** method 'btrfs': where read-only snapshots go; default `<mountpoint>/.freezeframe-snapshots`. */
+    btrfs: z.object({ snapshotDir: absolutePath.optional() }).strict().optional(),
+    /** Back up from the snapshot: verify, then export to `destination` with a SHA-256 manifest. */
+    backup: z
+      .object({
+        destination: absolutePath.optional(),
+        verify: z.boolean().default(true),
+      })
+      .strict()
+      .default({ verify: true }),
+    /** Keep the last `keep` snapshots and exports of this plan; older ones are removed. */
+    retention: z.object({ keep: z.number().int().min(1).max(1000) }).strict().optional(),
+    /** Mountpoints marked dangerous that the user confirmed by typing them. */
+    confirmDangerous: z.array(absolutePath).max(16).default([]),
+  })
+  .strict()
+  .superRefine((plan, ctx) => {
+    const need = (ok: unknown, message: string): void => {
+      if (!ok) ctx.addIssue({ code: 'custom', message });
+    };
+    need(plan.method !== 'command' || plan.command, 'the command method needs a command');
+    need(plan.method !== 'image-clone' || plan.imageClone, 'the image-clone method needs imageClone.snapshotDir');
+    need(new Set(plan.mounts).size === plan.mounts.length, 'a mountpoint is listed twice');
+    need(plan.holdWindowMs <= plan.quiesceWindowMs, 'the hold window must fit in the quiesce window');
+  });
+/** A plan as stored and run (defaults filled in). */
+export type BackupPlan = z.output<typeof backupPlanSchema>;
+/** A plan as written by hand or by the wizard (defaults optional). */
+export type BackupPlanInput = z.input<typeof backupPlanSchema>;
+
+export const BACKUP_PHASES = [
+  'preflight',
+  'pre-freeze-hook',
+  'hold-hook',
+  'sync',
+  'freeze',
+  'snapshot',
+  'thaw',
+  'release-hold',
+  'post-thaw-hook',
+  'verify',
+  'export',
+  'retention',
+] as const;
+export type BackupPhase = (typeof BACKUP_PHASES)[number];
+
+export type RunStatus = 'running' | 'waiting-for-operator' | 'succeeded' | 'failed' | 'cancelled';
+
+/** One member's pre-flight: can it be frozen, and how will it be captured. */
+export interface PreflightMember {
+  mountpoint: string;
+  fsType: string;
+  device: string;
+  /** Found in the mount table now. */
+  mounted: boolean;
+  freezable: boolean;
+  danger: string[];
+  /** 'frozen' normally; 'atomic-snapshot' for btrfs members (snapshotted, not frozen). */
+  capture: 'frozen' | 'atomic-snapshot';
+  /** For image-clone: the backing file, its allocated size, and whether it can be reflinked. */
+  backingFile?: string;
+  allocatedBytes?: number;
+  reflink?: boolean;
+  estimatedCopyMs?: number;
+}
+
+export interface Preflight {
+  members: PreflightMember[];
+  /** Dirty + writeback bytes waiting system-wide (/proc/meminfo). */
+  dirtyBytes: number;
+  /** What will happen, in order, for the confirmation screen. */
+  steps: string[];
+  /** The longest anything can stay frozen: the hold window (the helper's deadline). */
+  maxFrozenMs: number;
+  warnings: string[];
+  /** Reasons the plan cannot run; empty when it can. */
+  blockers: string[];
+  /** Every command the plan runs, as argv, for confirmation the first time. */
+  commands: Array<{ role: 'pre-freeze' | 'hold' | 'post-thaw' | 'command'; argv: string[]; shell: boolean }>;
+  /** Pass this back as `confirmCommands` to backup.start (unchanged commands need no new confirmation). */
+  commandsDigest: string;
+  commandsConfirmed: boolean;
+}
+
+/** Live state of a run, pushed as `backup.progress`. */
+export interface BackupRunState {
+  runId: string;
+  planName: string;
+  method: SnapshotMethod;
+  status: RunStatus;
+  phase: BackupPhase;
+  startedAt: number;
+  /** Remaining time of each window when this state was sent (the renderer counts down on its own clock). */
+  quiesceRemainingMs: number | null;
+  holdRemainingMs: number | null;
+  quiesceWindowMs: number;
+  holdWindowMs: number;
+  frozenAt: number | null;
+  thawedAt: number | null;
+  /** Work with a size (clone, export): bytes done of total. */
+  progress: { label: string; done: number; total: number } | null;
+  /** For the manual method: the checklist to show while waiting. */
+  checklist: string[];
+  writersBlocked: number;
+  error: AppErrorShape | null;
+}
+
+export interface BackupOutputLine {
+  runId: string;
+  source: 'pre-freeze' | 'hold' | 'post-thaw' | 'command' | 'verify' | 'snapshot';
+  stream: 'stdout' | 'stderr';
+  text: string;
+  at: number;
+}
+
+export interface PhaseRecord {
+  phase: BackupPhase;
+  startedAt: number;
+  endedAt: number;
+  outcome: 'ok' | 'failed' | 'skipped' | 'cancelled';
+  detail?: string;
+}
+
+export interface MemberReport {
+  mountpoint: string;
+  fsType: string;
+  device: string;
+  capture: 'frozen' | 'atomic-snapshot' | 'not-captured';
+  snapshot?: {
+    kind: 'image' | 'subvolume' | 'external';
+    path?: string;
+    bytes?: number;
+    reflinked?: boolean;
+  };
+}
+
+export interface VerificationResult {
+  mountpoint: string;
+  tool: string;
+  argv: string[];
+  ok: boolean;
+  exitCode: number | null;
+  output: string;
+}
+
+export interface HookRecord {
+  role: 'pre-freeze' | 'hold' | 'post-thaw' | 'command';
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  ms: number;
+  outcome: 'ok' | 'failed' | 'timed-out' | 'released';
+}
+
+export interface ExportedFile {
+  /** Relative to the export directory. */
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface BackupReport {
+  version: 1;
+  runId: string;
+  plan: BackupPlan;
+  startedAt: number;
+  endedAt: number;
+  outcome: 'succeeded' | 'failed' | 'cancelled';
+  /** false when a window ran out before the snapshot was done (or it failed): do not back up from it. */
+  trustworthy: boolean;
+  untrustworthyReason?: string;
+  error?: AppErrorShape;
+  timeline: PhaseRecord[];
+  hold: { frozenAt: number; thawedAt: number; heldMs: number; windowMs: number; withinWindow: boolean } | null;
+  quiesce: { startedAt: number; endedAt: number; ms: number; windowMs: number; withinWindow: boolean };
+  members: MemberReport[];
+  maxWritersBlocked: number;
+  hooks: HookRecord[];
+  verification: VerificationResult[];
+  export?: { directory: string; manifest: string; files: ExportedFile[]; bytes: number; ms: number };
+  snapshotConfirmedAt?: number;
+  operatorNotes?: string;
+  retention: { removed: string[] };
+  /** Where the report and its snapshots are kept. */
+  host: { kernel: string; appVersion: string };
+}
+
+export interface ReportSummary {
+  runId: string;
+  planName: string;
+  method: SnapshotMethod;
+  startedAt: number;
+  outcome: BackupReport['outcome'];
+  trustworthy: boolean;
+  heldMs: number | null;
+  holdWindowMs: number;
+}
