@@ -32,6 +32,20 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        test: {
+          // reliability/ (issue 5): fault matrix, load, self-freeze, what no
+          // userspace survives, the helper's path corpus. As root, one file at
+          // a time; the long variant (FREEZEFRAME_RELIABILITY_LONG=1, set by
+          // `npm run test:reliability -- --long`) repeats cells for minutes.
+          name: 'reliability',
+          include: ['reliability/**/*.rel.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 3_600_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -249,6 +249,8 @@ export interface HookRecord {
   signal: string | null;
   ms: number;
   outcome: 'ok' | 'failed' | 'timed-out' | 'released';
+  /** The last lines of its output (stderr lines prefixed with "! "). */
+  outputTail?: string;
 }
 
 export interface ExportedFile {
@@ -277,6 +279,8 @@ export interface BackupReport {
   hooks: HookRecord[];
   verification: VerificationResult[];
   export?: { directory: string; manifest: string; files: ExportedFile[]; bytes: number; ms: number };
+  /** Every export of the run when there is more than one (a btrfs snapshot per member, plus images); `export` is the first. */
+  exports?: Array<{ directory: string; manifest: string; files: ExportedFile[]; bytes: number; ms: number }>;
   snapshotConfirmedAt?: number;
   operatorNotes?: string;
   retention: { removed: string[] };

@@ -135,7 +135,7 @@ export interface Notice {
 
 export interface AppInfo {
   appVersion: string;
-  frontDoor: 'electron' | 'web';
+  frontDoor: 'electron' | 'web' | 'cli';
   /** A development build runs the helper from the source tree. */
   development: boolean;
   kernel: string;

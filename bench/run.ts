@@ -8,8 +8,36 @@ import { join } from 'node:path';
 import { rootTests } from '../e2e/fixture/helper-harness';
 import { LoopFixture } from '../e2e/fixture/loop-mounts';
 import { appFigures } from './app-bench';
+import { backupFigures } from './backup-bench';
 import { helperFigures } from './helper-bench';
 import { table, type Row } from './stats';
+
+/**
+ * Every figure module, in the order its rows appear in the one table. A
+ * module measures on the shared fixture and returns rows, each with the peer
+ * it was measured beside in this same run. To add figures (for example the
+ * backup engine's, bench/backup-bench.ts), import the function and add one
+ * entry here; `npm run bench -- --only NAME[,NAME]` runs a subset.
+ */
+interface BenchModule {
+  name: string;
+  /** The issue whose figures these are. */
+  issue: string;
+  figures: (fixture: LoopFixture) => Promise<Row[]>;
+}
+
+const MODULES: BenchModule[] = [
+  { name: 'helper', issue: 'helper (issue 2)', figures: helperFigures },
+  { name: 'app', issue: 'app (issue 3)', figures: appFigures },
+  { name: 'backup', issue: 'backup wizard (issue 4)', figures: backupFigures },
+];
+
+function selected(): BenchModule[] {
+  const i = process.argv.indexOf('--only');
+  if (i < 0) return MODULES;
+  const names = new Set((process.argv[i + 1] ?? '').split(','));
+  return MODULES.filter((m) => names.has(m.name));
+}
 
 async function main(): Promise<void> {
   if (!rootTests.ok) {
@@ -19,8 +47,10 @@ async function main(): Promise<void> {
   const fixture = await LoopFixture.create();
   const rows: Row[] = [];
   try {
-    rows.push(...(await helperFigures(fixture)));
-    rows.push(...(await appFigures(fixture)));
+    for (const module of selected()) {
+      console.error(`bench: ${module.name} (${module.issue})`);
+      rows.push(...(await module.figures(fixture)));
+    }
   } finally {
     await fixture.cleanup();
   }

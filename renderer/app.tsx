@@ -3,6 +3,8 @@
  * no focus, no clicks, hidden from assistive tech. Notices stay outside, so
  * they are still announced.
  */
+import { useState } from 'react';
+import { AboutDialog } from './components/about-dialog';
 import { DialogHost } from './components/dialogs/dialog-host';
 import { FrozenBanner } from './components/frozen-banner';
 import { HelperPanel, HelperStatusChip } from './components/helper-panel';
@@ -10,29 +12,43 @@ import { MountTable } from './components/mount-table';
 import { Notices } from './components/notices';
 import { Timeline } from './components/timeline';
 import { Toolbar } from './components/toolbar';
+import { BackupsView } from './components/wizard/backups-view';
+import { ViewSwitch } from './components/wizard/view-switch';
 import { useApp } from './store/store';
 
 export function App() {
   const dialogOpen = useApp((s) => s.dialog !== null);
+  const [aboutOpen, setAboutOpen] = useState(false);
+  const view = useApp((s) => s.view);
   return (
     <>
-      <div className="app" inert={dialogOpen}>
+      <div className="app" inert={dialogOpen || aboutOpen}>
         <header className="app-header">
           <h1 className="app-header__title">
             <span aria-hidden="true">❄ </span>Freezeframe
           </h1>
           <HelperStatusChip />
-          <Toolbar />
+          <ViewSwitch />
+          <Toolbar onAbout={() => setAboutOpen(true)} />
         </header>
         <FrozenBanner />
         <HelperPanel />
-        <main className="app-main">
-          <MountTable />
-        </main>
-        <Timeline />
+        {view === 'filesystems' ? (
+          <>
+            <main className="app-main" id="view-panel" aria-label="Filesystems">
+              <MountTable />
+            </main>
+            <Timeline />
+          </>
+        ) : (
+          <main className="app-main app-main--backups" id="view-panel" aria-label="Backups">
+            <BackupsView />
+          </main>
+        )}
       </div>
       <Notices />
       <DialogHost />
+      {aboutOpen && <AboutDialog onClose={() => setAboutOpen(false)} />}
     </>
   );
 }

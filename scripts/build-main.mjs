@@ -3,9 +3,11 @@
 //   electron-main.cjs  the Electron main process (electron stays external)
 //   preload.cjs        the sandboxed preload: CommonJS, may require only 'electron'
 //   serve.mjs          `npm run serve`, for plain Node 20+
+//   backup.mjs         `npm run backup`, the unattended plan run
 // Syntax targets Node 20: the same code runs under Node here and under
 // Electron's newer Node.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,6 +15,10 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = (name) => join(root, 'dist', 'main', name);
+// The AppImage installs its bundled helper only if the root-owned copy has
+// this hash (main/helper/appimage-install.ts); empty when the helper is not built.
+const helperBinary = join(root, 'native-helper', 'build', 'freezeframe-helper');
+const helperSha256 = existsSync(helperBinary) ? createHash('sha256').update(readFileSync(helperBinary)).digest('hex') : '';
 
 const common = {
   absWorkingDir: root,
@@ -33,7 +39,7 @@ await Promise.all([
     target: 'node20',
     external: ['electron'],
     // import.meta.url has no meaning in CommonJS; give shared code the real one.
-    define: { ...common.define, 'import.meta.url': '__freezeframe_import_meta_url' },
+    define: { ...common.define, __FREEZEFRAME_HELPER_SHA256__: JSON.stringify(helperSha256), 'import.meta.url': '__freezeframe_import_meta_url' },
     banner: { js: "const __freezeframe_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   }),
   build({
@@ -58,5 +64,15 @@ await Promise.all([
     // Bundled CommonJS dependencies (ws) call require(); ESM has none by default.
     banner: { js: "import { createRequire as __freezeframeCreateRequire } from 'node:module';\nconst require = __freezeframeCreateRequire(import.meta.url);" },
   }),
+  // `npm run backup`: the unattended plan run, for plain Node 20+.
+  build({
+    ...common,
+    entryPoints: ['main/cli/backup-main.ts'],
+    outfile: out('backup.mjs'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: "import { createRequire as __freezeframeCreateRequire } from 'node:module';\nconst require = __freezeframeCreateRequire(import.meta.url);" },
+  }),
 ]);
-console.log('built dist/main/electron-main.cjs, dist/main/preload.cjs, dist/main/serve.mjs');
+console.log('built dist/main/electron-main.cjs, dist/main/preload.cjs, dist/main/serve.mjs, dist/main/backup.mjs');

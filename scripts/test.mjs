@@ -97,6 +97,10 @@ if (!isRoot) notRun('end-to-end (Playwright, web mode)', 'needs root: the specs 
 else if (!hasChromium) notRun('end-to-end (Playwright, web mode)', 'no /usr/bin/chromium (apt-get install chromium)');
 else playwright();
 
+// The reliability suites (issue 5), short variant; `npm run test:reliability -- --long` for the long one.
+if (!isRoot) notRun('reliability, short (fault matrix, load, self-freeze...)', 'needs root: run `sudo npm test`');
+else vitest('reliability');
+
 rmSync(outDir, { recursive: true, force: true });
 
 console.log('\n=== summary');

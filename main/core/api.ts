@@ -20,7 +20,8 @@ export interface Core {
 }
 
 export interface CoreOptions {
-  frontDoor: 'electron' | 'web';
+  /** 'cli': `npm run backup` / `freezeframe backup`, headless. */
+  frontDoor: 'electron' | 'web' | 'cli';
   appVersion: string;
   /** Absolute path of the helper binary main found (never user input). */
   helperPath: string;
@@ -37,4 +38,10 @@ export interface CoreOptions {
   electronVersion?: string;
   /** Where the core appends its log (asynchronously, never while anything is frozen); stderr when absent. */
   logFile?: string;
+  /**
+   * The user's config dir: backup plans, reports, approved commands
+   * (Electron: userData; web and CLI: $XDG_CONFIG_HOME/freezeframe or
+   * ~/.config/freezeframe). Defaults to the latter.
+   */
+  configDir?: string;
 }

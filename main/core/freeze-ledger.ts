@@ -32,6 +32,7 @@ export class FreezeLedger {
   private readonly states = new Map<string, SuperblockState>();
   /** The timeoutMs of a freeze or extend in flight, for the event that precedes its reply. */
   readonly asked = new Map<string, number>();
+  private readonly eventCounts = new Map<string, number>();
   private writersTimer: NodeJS.Timeout | undefined;
   private writersPolling = false;
 
@@ -95,6 +96,22 @@ export class FreezeLedger {
       lastError: undefined,
     }, mount);
     this.deps.history.opened(key, { path: mount.path, fsType: mount.fsType, majorMinor: key, frozenAt, timeoutMs });
+  }
+
+  /** The helper sent an event about this filesystem (see eventsSeen). */
+  noteEvent(key: string): void {
+    this.eventCounts.set(key, (this.eventCounts.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * How many helper events named this filesystem so far. A reply is applied
+   * only if no event came since its request: the helper writes its events
+   * before its reply, but the code awaiting the reply runs later (a
+   * microtask), after events read from the same chunk, such as a
+   * lease-expired thaw that would otherwise be undone.
+   */
+  eventsSeen(key: string): number {
+    return this.eventCounts.get(key) ?? 0;
   }
 
   extended(mount: p.MountInfo, remainingMs: number): void {

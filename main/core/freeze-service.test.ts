@@ -103,6 +103,50 @@ describe('freeze and thaw', () => {
   });
 });
 
+describe('replies overtaken by events (found by the fault matrix)', () => {
+  it('a thaw event read with the freeze reply is not undone by the reply (main stopped past its lease)', async () => {
+    t = await startTestCore();
+    await t.ok('helper.start');
+    const fake = t.helper();
+    const freeze = fake.freeze.bind(fake);
+    // The event lands before the code awaiting the reply runs, as when both sit in one pipe read.
+    fake.freeze = async (...args) => {
+      const result = await freeze(...args);
+      fake.expire('7:0', 'lease-expired');
+      return result;
+    };
+    await t.call('freeze.start', { id: 'm50', timeoutMs: 5000 });
+    expect((await row('m50')).freeze.state).toBe('thawed');
+    expect(t.core.frozenCount()).toBe(0);
+    expect((await t.ok<FreezeWindow[]>('history.list'))[0]!.endedBy).toBe('lease-expired');
+    await t.ok('freeze.start', { id: 'm50', timeoutMs: 5000 }); // and the next freeze is not refused
+  });
+
+  it('a thaw that fails because the helper died leaves the row thawed, not frozen', async () => {
+    t = await startTestCore();
+    await t.ok('freeze.start', { id: 'm50', timeoutMs: 5000 });
+    const fake = t.helper();
+    fake.thaw = async () => {
+      fake.die(null, 'SIGKILL');
+      throw new HelperError('HELPER_EXITED', 'The freeze helper exited');
+    };
+    expect(await t.call('freeze.thaw', { id: 'm50' })).toMatchObject({ ok: false, error: { code: 'HELPER_EXITED' } });
+    expect((await row('m50')).freeze.state).toBe('thawed');
+    expect(t.core.frozenCount()).toBe(0);
+  });
+
+  it('NOT_HELD from a thaw of what we held means it is thawed already (its deadline or the guardian)', async () => {
+    t = await startTestCore();
+    await t.ok('freeze.start', { id: 'm50', timeoutMs: 5000 });
+    t.helper().held.delete('7:0');
+    t.helper().failNext.set('thaw', new HelperError('NOT_HELD', '/srv/data is not held'));
+    expect(await t.call('freeze.thaw', { id: 'm50' })).toMatchObject({ ok: false, error: { code: 'NOT_HELD' } });
+    expect((await row('m50')).freeze).toMatchObject({ state: 'thawed', lastError: { code: 'NOT_HELD' } });
+    expect((await t.ok<FreezeWindow[]>('history.list'))[0]!.endedBy).toBe('external');
+    await t.ok('freeze.start', { id: 'm50', timeoutMs: 5000 });
+  });
+});
+
 describe('frozen elsewhere, unsupported, dangerous', () => {
   it('learns "frozen elsewhere" only from a freeze or a probe the user asked for', async () => {
     t = await startTestCore();

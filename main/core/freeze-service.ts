@@ -6,6 +6,7 @@
  * probe the user asked for: nothing here probes behind the user's back.
  */
 import type { FreezeInfo, Notice } from '../../app/domain';
+import type { AppErrorShape } from '../../app/errors';
 import { assertNever } from '../../app/errors';
 import { HelperError } from '../helper/helper-error';
 import type * as p from '../helper/protocol';
@@ -16,6 +17,20 @@ import { FreezeLedger } from './freeze-ledger';
 import { isHeld, thawedPatch, type SuperblockState } from './freeze-state';
 import type { HelperConnection, HelperSupervisor } from './helper-supervisor';
 import type { MountBase } from './mount-table';
+
+/** What a group freeze holds: one mount per member, in request order, and the shared deadline. */
+export interface GroupFreeze {
+  mounts: p.MountInfo[];
+  frozenAt: number;
+  remainingMs: number;
+}
+
+type GroupCapable = HelperConnection & { freezeGroup(paths: string[], timeoutMs: number, opts?: { mountIds?: number[]; allowUnsafe?: boolean }): Promise<p.FreezeGroupResult> };
+
+/** The real client has freezeGroup; a connection without it cannot run a consistency group. */
+function canFreezeGroup(helper: HelperConnection): helper is GroupCapable {
+  return typeof (helper as Partial<GroupCapable>).freezeGroup === 'function';
+}
 
 export interface FreezeServiceDeps {
   helper: Pick<HelperSupervisor, 'ensure' | 'running' | 'onEvent' | 'onExit' | 'onAttach'>;
@@ -94,8 +109,9 @@ export class FreezeService {
       try {
         // The mount id we listed: a remount in between is MOUNT_CHANGED, not a surprise freeze.
         // allowUnsafe only once the user typed the mountpoint (the helper then caps it at 30 s).
+        const seen = this.ledger.eventsSeen(key);
         const result = await helper.freeze(row.path, timeoutMs, { mountId: row.mountId, ...(dangerous && { allowUnsafe: true }) });
-        this.ledger.frozen(result.mount, result.frozenAt, result.remainingMs);
+        if (this.ledger.eventsSeen(key) === seen) this.ledger.frozen(result.mount, result.frozenAt, result.remainingMs);
       } catch (error) {
         const failure = freezeFailed(error, { dangerous, timeoutMs, maxTimeoutMs: helper.hello.maxTimeoutMs });
         this.afterFreezeError(key, before, failure);
@@ -120,9 +136,7 @@ export class FreezeService {
       } catch (error) {
         const failure = thawFailed(error);
         const lastError = toErrorShape(failure).shape;
-        if (failure.code === 'NOT_FROZEN') this.ledger.patch(key, { ...thawedPatch(), lastError });
-        else this.ledger.patch(key, { state: held ? 'frozen' : this.ledger.get(key)!.state, lastError });
-        if (failure.code === 'NOT_HELD' && held) void this.ledger.reconcile(helper);
+        this.afterThawError(key, held, failure.code, lastError);
         throw failure;
       }
       return this.freshInfo(row);
@@ -170,6 +184,85 @@ export class FreezeService {
     });
   }
 
+  /**
+   * Freeze several filesystems together through the helper's freezeGroup
+   * (all or nothing, one shared deadline), each row showing frozen by this
+   * app as with a single freeze. The backup engine's consistency group.
+   */
+  async freezeGroup(rows: readonly MountBase[], timeoutMs: number, opts: { allowUnsafe?: boolean } = {}): Promise<GroupFreeze> {
+    const keys = [...new Set(rows.map((row) => row.majorMinor))];
+    const before = new Map<string, SuperblockState>();
+    for (const row of rows) {
+      const s = this.ledger.stateOf(row);
+      if (s.busy) throw new CoreError('BUSY', `Another action on ${row.path} is still running.`);
+      if (isHeld(s)) throw new HelperError('ALREADY_FROZEN', `${row.path} is already frozen by this app.`);
+      before.set(row.majorMinor, { ...s });
+    }
+    for (const key of keys) this.ledger.get(key)!.busy = true;
+    try {
+      const helper = await this.deps.helper.ensure();
+      if (!canFreezeGroup(helper)) throw new CoreError('INTERNAL', 'This helper connection cannot freeze a group.');
+      for (const key of keys) {
+        this.ledger.patch(key, { state: 'freezing', lastError: undefined });
+        this.ledger.asked.set(key, timeoutMs);
+      }
+      this.deps.beforeFreeze?.();
+      try {
+        const seen = new Map(keys.map((key) => [key, this.ledger.eventsSeen(key)]));
+        const result = await helper.freezeGroup(
+          rows.map((row) => row.path),
+          timeoutMs,
+          { mountIds: rows.map((row) => row.mountId), ...(opts.allowUnsafe && { allowUnsafe: true }) },
+        );
+        for (const mount of result.mounts) {
+          if (this.ledger.eventsSeen(mount.majorMinor) === seen.get(mount.majorMinor)) this.ledger.frozen(mount, result.frozenAt, result.remainingMs);
+        }
+        return { mounts: result.mounts, frozenAt: result.frozenAt, remainingMs: result.remainingMs };
+      } catch (error) {
+        const failure = freezeFailed(error, { dangerous: opts.allowUnsafe === true, timeoutMs, maxTimeoutMs: helper.hello.maxTimeoutMs });
+        for (const key of keys) this.afterFreezeError(key, before.get(key)!, failure);
+        throw failure;
+      } finally {
+        for (const key of keys) this.ledger.asked.delete(key);
+      }
+    } finally {
+      for (const key of keys) {
+        const s = this.ledger.get(key);
+        if (s) s.busy = false;
+      }
+    }
+  }
+
+  /**
+   * Thaw what freezeGroup froze, last member first, skipping members that
+   * are no longer held (a deadline or the user got there first). Every
+   * member is tried; the first failure is thrown after all were.
+   */
+  async thawGroup(group: GroupFreeze): Promise<void> {
+    const helper = this.deps.helper.running();
+    if (!helper) return; // the helper is gone: its guardian thawed what it held
+    let firstFailure: Error | undefined;
+    for (const mount of [...group.mounts].reverse()) {
+      const key = mount.majorMinor;
+      const s = this.ledger.get(key);
+      if (!s || !isHeld(s)) continue;
+      this.ledger.patch(key, { state: 'thawing', lastError: undefined });
+      try {
+        await helper.thaw({ mountId: s.heldMountId! });
+        if (!isHeld(this.ledger.get(key)!)) this.ledger.patch(key, { ...thawedPatch(), lastError: undefined });
+      } catch (error) {
+        const failure = thawFailed(error);
+        if (failure.code === 'NOT_FROZEN' || failure.code === 'NOT_HELD') {
+          this.ledger.patch(key, thawedPatch());
+          continue;
+        }
+        this.afterThawError(key, true, failure.code, toErrorShape(failure).shape);
+        firstFailure ??= failure;
+      }
+    }
+    if (firstFailure) throw firstFailure;
+  }
+
   /** Thaw everything this app holds (the helper's events update each row). Never starts a helper. */
   async thawAll(): Promise<{ thawed: string[] }> {
     const helper = this.deps.helper.running();
@@ -206,6 +299,24 @@ export class FreezeService {
     }
   }
 
+  /**
+   * A thaw failed. The helper may have been overtaken by an event (its exit,
+   * a deadline, the guardian) that already thawed the row: only a row still
+   * "thawing" goes back to frozen.
+   */
+  private afterThawError(key: string, held: boolean, code: string | undefined, lastError: AppErrorShape): void {
+    const now = this.ledger.get(key);
+    if (!now) return;
+    if (code === 'NOT_FROZEN') return this.ledger.patch(key, { ...thawedPatch(), lastError });
+    if (code === 'NOT_HELD' && held && isHeld(now)) {
+      // The helper no longer holds it (its deadline or the guardian thawed it while we waited).
+      this.ledger.thawed({ path: now.heldPath!, majorMinor: key }, 'request', null, true);
+      return this.ledger.patch(key, { lastError });
+    }
+    if (now.state === 'thawing') return this.ledger.patch(key, { state: 'frozen', lastError });
+    this.ledger.patch(key, { lastError });
+  }
+
   private afterFreezeError(key: string, before: SuperblockState, failure: Failure): void {
     const lastError = toErrorShape(failure).shape;
     switch (failure.code) {
@@ -229,6 +340,7 @@ export class FreezeService {
   }
 
   private onHelperEvent(event: p.HelperEvent, log: NonNullable<FreezeServiceDeps['log']>): void {
+    if ('mount' in event) this.ledger.noteEvent(event.mount.majorMinor);
     switch (event.event) {
       case 'frozen':
         return this.ledger.frozen(event.mount, event.frozenAt, event.remainingMs);

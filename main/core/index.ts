@@ -5,12 +5,16 @@
  */
 import { appendFile, readFile } from 'node:fs/promises';
 import { homedir, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ContractEvents, ContractHandlers, EventName, Result } from '../../app/contract';
 import type { AppInfo, MountSize, MountsSnapshot } from '../../app/domain';
 import type { ErrorCode } from '../../app/errors';
 import { isMethodName, paramSchemas } from '../../app/schemas';
 import { HelperClient } from '../helper/client';
 import type { Core, CoreEventListener, CoreOptions } from './api';
+import { BackupService } from './backup/backup-service';
+import type { DataMovers } from './backup/data-movers';
+import { realDataMovers } from './backup/real-data-movers';
 import { toErrorShape } from './core-error';
 import { passwdHomeOf, passwdHomes, type DangerContext } from './danger';
 import { FreezeHistory } from './freeze-history';
@@ -38,6 +42,8 @@ export interface CoreSeams {
   sizeIntervalMs?: number;
   statTimeoutMs?: number;
   writersIntervalMs?: number;
+  /** The backup engine's data movers (clone, verify, export, sync). */
+  dataMovers?: DataMovers;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -101,6 +107,21 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     freshFreeze: (base) => freeze.freshInfo(base),
   });
   const snapshot = (): MountsSnapshot => ({ generation: table.generation, mounts: rows.all().map((row) => rows.toSend(row)) });
+  const backup = new BackupService({
+    configDir: options.configDir ?? defaultConfigDir(),
+    rows: () => table.rows(),
+    refreshTable: () => table.readNow(),
+    isFrozen: (key) => freeze.ledger.get(key)?.state === 'frozen' || freeze.ledger.get(key)?.state === 'frozen-elsewhere',
+    anythingFrozen: () => freeze.frozenCount() > 0,
+    freeze,
+    helper: { onEvent: (l) => supervisor.onEvent(l), onExit: (l) => supervisor.onExit(() => l()), running: () => supervisor.running() },
+    helperMaxTimeoutMs: () => supervisor.status().maxTimeoutMs,
+    movers: seams.dataMovers ?? realDataMovers,
+    emit,
+    log,
+    appVersion: options.appVersion,
+    writersIntervalMs: seams.writersIntervalMs === undefined ? undefined : Math.min(250, seams.writersIntervalMs),
+  });
 
   table.onChange(() => {
     freeze.tableChanged(new Set(table.superblocks()));
@@ -115,7 +136,7 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
   sizes.start();
 
   const handlers: ContractHandlers = {
-    'app.info': async () => appInfo(options, supervisor.status().maxTimeoutMs),
+    'app.info': async () => appInfo(options, supervisor.status().maxTimeoutMs, supervisor.running()?.hello),
     'mounts.list': async () => snapshot(),
     'freeze.start': ({ id, timeoutMs, confirm }) => freeze.start(id, timeoutMs, confirm),
     'freeze.thaw': ({ id, force }) => freeze.thaw(id, force),
@@ -125,6 +146,17 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     'helper.status': async () => supervisor.status(),
     'helper.start': () => supervisor.startNow(),
     'history.list': async () => history.list(),
+    'plans.list': () => backup.listPlans(),
+    'plans.save': ({ plan }) => backup.savePlan(plan),
+    'plans.delete': ({ name }) => backup.deletePlan(name),
+    'backup.preflight': ({ name }) => backup.preflight(name),
+    'backup.start': ({ name, confirmCommands }) => backup.start(name, confirmCommands),
+    'backup.confirmSnapshot': async ({ runId, notes }) => backup.confirmSnapshot(runId, notes),
+    'backup.cancel': async ({ runId }) => backup.cancel(runId),
+    'backup.current': async () => backup.current(),
+    'reports.list': () => backup.listReports(),
+    'reports.get': ({ runId }) => backup.getReport(runId),
+    'reports.export': ({ runId, format }) => backup.exportReport(runId, format),
   };
 
   let shuttingDown: Promise<void> | undefined;
@@ -155,6 +187,8 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     frozenCount: () => freeze.frozenCount(),
     shutdown() {
       shuttingDown ??= (async () => {
+        // A run in progress is cancelled first: it thaws, and its report is saved after the thaw.
+        await backup.stop().catch((error: unknown) => log('error', `shutdown: cancelling the backup run failed: ${String(error)}`));
         try {
           const { thawed } = await freeze.thawAll();
           if (thawed.length) log('info', `shutdown: thawed ${thawed.join(', ')}`);
@@ -171,6 +205,12 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
       return shuttingDown;
     },
   };
+}
+
+/** $XDG_CONFIG_HOME/freezeframe, or ~/.config/freezeframe, of the user main runs as. */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
+  return join(base, 'freezeframe');
 }
 
 function failure(code: ErrorCode, message: string): Result<never> {
@@ -204,7 +244,8 @@ async function dangerContext(options: CoreOptions, seams: CoreSeams): Promise<Da
   };
 }
 
-function appInfo(options: CoreOptions, helperMaxTimeoutMs: number | undefined): AppInfo {
+/** `greeting`: the running helper's hello, which says its version and protocol (none until it runs). */
+function appInfo(options: CoreOptions, helperMaxTimeoutMs: number | undefined, greeting: { helperVersion: string; protocol: number } | undefined): AppInfo {
   return {
     appVersion: options.appVersion,
     frontDoor: options.frontDoor,
@@ -214,6 +255,7 @@ function appInfo(options: CoreOptions, helperMaxTimeoutMs: number | undefined): 
     nodeVersion: process.versions.node,
     helperPath: options.helperPath,
     helperSource: options.helperSource ?? (options.development ? 'development' : 'package'),
+    ...(greeting && { helperVersion: greeting.helperVersion, protocolVersion: greeting.protocol }),
     defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
     maxTimeoutMs: helperMaxTimeoutMs ?? options.helperLimits?.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS,
   };

@@ -6,13 +6,17 @@
  */
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { createCore } from '../core/index';
+import { createCore, type CoreSeams } from '../core/index';
 import type { Core } from '../core/api';
-import { locateHelper } from '../helper/helper-path';
+import { builtHelperSha256 } from '../helper/appimage-install';
+import { locateHelper, realFileChecks, type HelperLocation } from '../helper/helper-path';
 import { loadStaticFiles } from '../web/static-files';
+import { installAppMenu } from './app-menu';
+import { appImageHelperStarter } from './appimage-helper';
 import { installIpcAdapter } from './ipc-adapter';
 import { notifyAutoThaws, showDesktopNotice } from './notifications';
 import { createQuitGuard } from './quit-guard';
+import { backupCliArgs, runCliMode } from './cli-mode';
 import { createTray } from './tray';
 import { createMainWindow, hardenAllWebContents, hardenSession, registerAppScheme, serveAppProtocol } from './window';
 
@@ -24,7 +28,9 @@ function liveWindow(): BrowserWindow | undefined {
 
 async function start(): Promise<void> {
   const appPath = app.getAppPath();
-  const helper = locateHelper(appPath);
+  // A packaged app never takes a helper from a source tree (helper-path.ts).
+  const appImage = app.isPackaged && process.env.APPIMAGE !== undefined;
+  const helper = locateHelper(appPath, realFileChecks, { packaged: app.isPackaged, appImage });
   hardenSession(session.defaultSession, helper.development);
   serveAppProtocol(await loadStaticFiles(join(appPath, 'dist', 'renderer')));
 
@@ -33,10 +39,12 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     helperPath: helper.helperPath,
     development: helper.development,
+    helperSource: helper.source,
     appDataDirs: [app.getPath('userData'), app.getPath('logs')],
+    configDir: app.getPath('userData'),
     logFile: join(app.getPath('logs'), 'freezeframe.log'),
     electronVersion: process.versions.electron,
-  });
+  }, appImageSeams(helper));
 
   const showWindow = (): void => {
     let window = liveWindow();
@@ -50,6 +58,7 @@ async function start(): Promise<void> {
   };
 
   installIpcAdapter(core, () => liveWindow()?.webContents);
+  installAppMenu(core, { window: liveWindow, quit: () => app.quit() });
   notifyAutoThaws(core);
   createTray(core, {
     showWindow,
@@ -61,6 +70,33 @@ async function start(): Promise<void> {
   // The quit guard asks first if anything is frozen; after a Cancel the tray can bring the window back.
   app.on('window-all-closed', () => app.quit());
   showWindow();
+}
+
+/** An AppImage with no package-installed helper installs its own, root-owned, on first use. */
+function appImageSeams(helper: HelperLocation): CoreSeams {
+  if (helper.source !== 'appimage') return {};
+  return {
+    startHelper: appImageHelperStarter({
+      resourcesPath: process.resourcesPath,
+      expectedSha256: () => builtHelperSha256(undefined),
+      confirmInstall: async (reason) => {
+        const options = {
+          type: 'question' as const,
+          title: 'Install the Freezeframe helper',
+          message: reason === 'missing' ? 'Install the freeze helper for this AppImage?' : 'Replace the installed freeze helper with this AppImage\'s?',
+          detail:
+            'Freezing needs a small helper that runs as root. The AppImage installs it once, to /usr/local/lib/freezeframe/, with its polkit policy, so that the program run as root is one only root can change. The system asks for an administrator password to install it, and again to start it.',
+          buttons: ['Install', 'Not now'],
+          defaultId: 0,
+          cancelId: 1,
+          noLink: true,
+        };
+        const window = liveWindow();
+        const { response } = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+        return response === 0;
+      },
+    }),
+  };
 }
 
 async function thawAllFromTray(core: Core): Promise<void> {
@@ -94,7 +130,11 @@ function installQuitGuard(core: Core): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => guard.thawAndQuit());
 }
 
-if (!app.requestSingleInstanceLock()) {
+const cliArgs = backupCliArgs(process.argv, app.isPackaged);
+if (cliArgs) {
+  // `freezeframe backup --plan plan.json`: headless, no window (cli-mode.ts).
+  runCliMode(cliArgs);
+} else if (!app.requestSingleInstanceLock()) {
   // Another Freezeframe runs: it gets 'second-instance' and shows its window.
   app.quit();
 } else {

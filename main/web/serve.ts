@@ -8,10 +8,9 @@
  * from stdout's first line.
  */
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore } from '../core/index';
+import { createCore, defaultConfigDir } from '../core/index';
 import type { Core } from '../core/api';
 import { HelperClient } from '../helper/client';
 import { locateHelper, type HelperLocation } from '../helper/helper-path';
@@ -59,7 +58,10 @@ async function main(): Promise<number | 'serving'> {
     appVersion: typeof __FREEZEFRAME_VERSION__ === 'string' ? __FREEZEFRAME_VERSION__ : 'dev',
     helperPath: helper.helperPath,
     development: helper.development,
-    appDataDirs: [join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'freezeframe')],
+    helperSource: helper.source,
+    appDataDirs: [defaultConfigDir()],
+    // After the privilege drop: the invoking user's config dir (adoptUserEnvironment set HOME).
+    configDir: defaultConfigDir(),
     ...(preStartedHelper && { preStartedHelper }),
   });
 

@@ -1,9 +1,10 @@
-/** Search, the pseudo-filesystem toggle, the theme choice and the row count. */
+/** Search, the pseudo-filesystem toggle, the theme choice, the row count and About. */
 import { selectVisibleIds } from '../store/selectors';
 import { useApp } from '../store/store';
 import type { ThemeChoice } from '../store/types';
 
-export function Toolbar() {
+/** `onAbout`: App opens the About dialog (it makes the page behind it inert, as for every dialog). */
+export function Toolbar({ onAbout }: { onAbout?: () => void } = {}) {
   const search = useApp((s) => s.search);
   const setSearch = useApp((s) => s.setSearch);
   const showPseudo = useApp((s) => s.showPseudo);
@@ -12,10 +13,12 @@ export function Toolbar() {
   const setTheme = useApp((s) => s.setTheme);
   const shown = useApp((s) => selectVisibleIds(s).length);
   const total = useApp((s) => s.mountOrder.length);
+  // Search and count belong to the Filesystems view; the rest of the toolbar stays.
+  const filesystems = useApp((s) => s.view === 'filesystems');
 
   return (
     <div className="toolbar">
-      <div role="search" className="toolbar__search-group">
+      <div role="search" className="toolbar__search-group" hidden={!filesystems}>
         <input
           type="search"
           className="toolbar__search"
@@ -29,7 +32,7 @@ export function Toolbar() {
           Show pseudo filesystems
         </label>
       </div>
-      <span className="toolbar__count muted">
+      <span className="toolbar__count muted" hidden={!filesystems}>
         {shown} of {total} mounts
       </span>
       <label className="toolbar__theme">
@@ -40,6 +43,11 @@ export function Toolbar() {
           <option value="dark">Dark</option>
         </select>
       </label>
+      {onAbout && (
+        <button type="button" className="button" aria-haspopup="dialog" onClick={onAbout}>
+          About
+        </button>
+      )}
     </div>
   );
 }

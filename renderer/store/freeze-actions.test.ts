@@ -100,7 +100,7 @@ describe('wire', () => {
     const { api, store } = setup([]);
     const unwire = wireStore(store, api);
     expect(wireStore(store, api)).toBe(unwire);
-    expect(api.listenerCount()).toBe(5);
+    expect(api.listenerCount()).toBe(8);
     await vi.waitFor(() => expect(store.getState().appInfo).not.toBeNull());
 
     api.emit('mounts.changed', { generation: 7, mounts: [makeRow('m4')] });

@@ -6,6 +6,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { createBackupSlice } from './backup-slice';
 import { createFreezeActionsSlice } from './freeze-actions-slice';
 import { createHelperSlice } from './helper-slice';
 import { createHistorySlice } from './history-slice';
@@ -27,6 +28,7 @@ export function createAppStore(deps: Partial<StoreDeps> & Pick<StoreDeps, 'api'>
     ...createHistorySlice(set, get, full),
     ...createNoticesSlice(set, get, full),
     ...createUiSlice(set, get, full),
+    ...createBackupSlice(set, get, full),
   }));
 }
 

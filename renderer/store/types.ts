@@ -6,6 +6,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { FreezeframeApi } from '../../app/contract';
 import type { AppInfo, FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot, Notice } from '../../app/domain';
 import type { AppErrorShape } from '../../app/errors';
+import type { BackupSlice } from './backup-types';
 
 export type RowAction = 'freeze' | 'thaw' | 'extend' | 'probe';
 
@@ -94,7 +95,7 @@ export interface UiSlice {
   toggleDangerExpanded(id: string): void;
 }
 
-export type AppState = MountsSlice & FreezeActionsSlice & HelperSlice & HistorySlice & NoticesSlice & UiSlice;
+export type AppState = MountsSlice & FreezeActionsSlice & HelperSlice & HistorySlice & NoticesSlice & UiSlice & BackupSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** The store's collaborators: tests pass fakes, main.tsx passes the real ones. */

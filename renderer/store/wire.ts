@@ -19,8 +19,12 @@ export function wireStore(store: AppStore, api: FreezeframeApi): () => void {
     api.subscribe('helper.changed', (status) => state().applyHelper(status)),
     api.subscribe('history.changed', (windows) => state().applyHistory(windows)),
     api.subscribe('notice', (notice) => state().pushNotice(notice)),
+    api.subscribe('backup.progress', (run) => state().applyProgress(run)),
+    api.subscribe('backup.output', (line) => state().applyOutput(line)),
+    api.subscribe('reports.changed', (reports) => state().applyReports(reports)),
   ];
   void Promise.all([state().loadAppInfo(), state().loadHelper(), state().loadMounts(), state().loadHistory()]);
+  void Promise.all([state().loadPlans(), state().loadReports(), state().loadCurrentRun()]);
   const unwire = () => {
     for (const off of unsubscribers) off();
     wired.delete(store);

@@ -6,6 +6,7 @@
 import type { ContractEvents, EventName, FreezeframeApi, MethodName, Params, Result, ResultOf } from '../../app/contract';
 import type { AppInfo, FreezeInfo, HelperStatus, MountRow, MountsSnapshot } from '../../app/domain';
 import type { AppErrorShape } from '../../app/errors';
+import { createBackupHandlers, type FakeBackupStore } from './fake-backup';
 
 type Handler<M extends MethodName> = (params: Params<M>) => Result<ResultOf<M>> | Promise<Result<ResultOf<M>>>;
 type Handlers = { [M in MethodName]: Handler<M> };
@@ -13,6 +14,8 @@ type Handlers = { [M in MethodName]: Handler<M> };
 export interface FakeApi extends FreezeframeApi {
   handlers: Handlers;
   calls: Array<{ method: MethodName; params: unknown }>;
+  /** The backup methods' plans and reports (fake-backup.ts). */
+  backup: FakeBackupStore;
   emit<E extends EventName>(event: E, payload: ContractEvents[E]): void;
   listenerCount(): number;
 }
@@ -27,7 +30,7 @@ export const APP_INFO: AppInfo = {
   kernel: '6.8.0',
   nodeVersion: '20.19.0',
   helperSource: 'development',
-    helperPath: '/usr/libexec/freezeframe-helper',
+  helperPath: '/usr/libexec/freezeframe-helper',
   defaultTimeoutMs: 60_000,
   maxTimeoutMs: 900_000,
 };
@@ -60,6 +63,7 @@ export function frozenInfo(remainingMs: number, extra: Partial<FreezeInfo> = {})
 export function createFakeApi(snapshot: MountsSnapshot = { generation: 1, mounts: [] }, helper: HelperStatus = { state: 'running', maxTimeoutMs: 900_000 }): FakeApi {
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const calls: FakeApi['calls'] = [];
+  const backup: FakeBackupStore = { plans: new Map(), reports: new Map() };
   const handlers: Handlers = {
     'app.info': () => ok(APP_INFO),
     'mounts.list': () => ok(snapshot),
@@ -71,6 +75,7 @@ export function createFakeApi(snapshot: MountsSnapshot = { generation: 1, mounts
     'helper.status': () => ok(helper),
     'helper.start': () => ok({ ...helper, state: 'running' }),
     'history.list': () => ok([]),
+    ...createBackupHandlers(backup),
   };
   const call =
     <M extends MethodName>(method: M) =>
@@ -86,6 +91,7 @@ export function createFakeApi(snapshot: MountsSnapshot = { generation: 1, mounts
     ...methods,
     handlers,
     calls,
+    backup,
     subscribe(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (payload: never) => void);

@@ -1,0 +1,106 @@
+// electron-builder configuration: deb, rpm and AppImage for Linux.
+// `npm run dist` (scripts/dist.mjs) runs it after building the helper and the app.
+//
+// The deb and rpm put the helper at /usr/lib/freezeframe/freezeframe-helper
+// and its polkit policy in /usr/share/polkit-1/actions with fpm path mappings
+// (src=dest): files of the package, so root owns them (fpm's default owner and
+// group are root), the package manager removes them, and no post-install
+// script has to copy anything. electron-builder's own after-install and
+// after-remove scripts (the /usr/bin link, chrome-sandbox) stay as they are.
+// The AppImage carries the helper in resources/helper/ and installs it on
+// first use (main/helper/appimage-install.ts).
+'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- electron-builder require()s this CommonJS file */
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const APP_ID = 'org.freezeframe.Freezeframe';
+const EXECUTABLE = 'freezeframe';
+const HELPER_BUILD = path.join(root, 'native-helper', 'build', 'freezeframe-helper');
+const HELPER_INSTALLED = '/usr/lib/freezeframe/freezeframe-helper';
+// The backup wizard's image copier: runs as the user, never through pkexec (main/core/backup/clone.ts).
+const CLONE_BUILD = path.join(root, 'native-helper', 'build', 'freezeframe-clone');
+const CLONE_INSTALLED = '/usr/lib/freezeframe/freezeframe-clone';
+const POLICY = path.join(__dirname, 'polkit', 'org.freezeframe.helper.policy');
+const POLICY_INSTALLED = '/usr/share/polkit-1/actions/org.freezeframe.helper.policy';
+const ICON_SVG = path.join(__dirname, 'icon.svg');
+const DESKTOP_FILE = path.join(__dirname, 'linux', `${APP_ID}.desktop`);
+
+/** The [Desktop Entry] keys of build/linux/*.desktop (the file desktop-file-validate checks). */
+function desktopEntry(file) {
+  const entry = {};
+  let inEntry = false;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (/^\[.*\]$/.test(line)) inEntry = line === '[Desktop Entry]';
+    else if (inEntry && /^[A-Za-z0-9-]+=/.test(line)) entry[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+  }
+  return entry;
+}
+
+const desktop = desktopEntry(DESKTOP_FILE);
+// electron-builder writes Exec (the installed path), Icon (the executable's
+// name), Categories (linux.category), Comment (the description) and
+// StartupWMClass (from desktopName) itself; the rest comes from the file.
+const GENERATED_KEYS = ['Exec', 'Icon', 'Categories', 'Comment', 'StartupWMClass'];
+const entry = Object.fromEntries(Object.entries(desktop).filter(([key]) => !GENERATED_KEYS.includes(key)));
+
+/** Files both fpm targets add (path mappings). */
+const sharedMappings = [
+  `${HELPER_BUILD}=${HELPER_INSTALLED}`,
+  `${CLONE_BUILD}=${CLONE_INSTALLED}`,
+  `${POLICY}=${POLICY_INSTALLED}`,
+  `${ICON_SVG}=/usr/share/icons/hicolor/scalable/apps/${EXECUTABLE}.svg`,
+];
+
+module.exports = {
+  appId: APP_ID,
+  productName: 'Freezeframe',
+  copyright: 'Freezeframe contributors',
+  directories: { output: 'dist/packages', buildResources: 'build' },
+  // Everything main and the renderer need is bundled into dist/ (esbuild, vite).
+  files: ['package.json', 'dist/main/**/*', 'dist/renderer/**/*', '!**/*.map', '!node_modules/**/*'],
+  asar: true,
+  // Electron takes the Wayland app_id / WM_CLASS from desktopName.
+  extraMetadata: { desktopName: `${APP_ID}.desktop` },
+  // The AppImage's copy to install (hash-checked); the deb/rpm have theirs in /usr/lib.
+  extraResources: [
+    { from: 'native-helper/build/freezeframe-helper', to: 'helper/freezeframe-helper' },
+    // Runs as the user, so the AppImage can run it from its own mount.
+    { from: 'native-helper/build/freezeframe-clone', to: 'helper/freezeframe-clone' },
+  ],
+  afterPack: path.join(__dirname, 'after-pack.cjs'),
+  linux: {
+    target: ['deb', 'rpm', 'AppImage'],
+    executableName: EXECUTABLE,
+    icon: 'build/icons',
+    category: desktop.Categories,
+    synopsis: 'Freeze Linux filesystems safely',
+    description: desktop.Comment,
+    syncDesktopName: true,
+    desktop: { entry },
+  },
+  deb: {
+    fpm: ['--deb-user', 'root', '--deb-group', 'root', ...sharedMappings],
+    // electron-builder's default, plus polkit to ask for a password (root needs neither).
+    recommends: ['libappindicator3-1', 'pkexec | policykit-1'],
+  },
+  rpm: {
+    fpm: [
+      '--rpm-user', 'root',
+      '--rpm-group', 'root',
+      // The mode in the package, whatever the build tree's umask made it.
+      '--rpm-attr', `0755,root,root:${HELPER_INSTALLED}`,
+      '--rpm-attr', `0755,root,root:${CLONE_INSTALLED}`,
+      '--rpm-attr', `0644,root,root:${POLICY_INSTALLED}`,
+      // So /usr/lib/freezeframe belongs to the package and goes with it.
+      '--rpm-auto-add-directories',
+      ...sharedMappings,
+    ],
+    // electron-builder's default list (setting depends replaces it), plus polkit.
+    depends: ['gtk3', 'libnotify', 'nss', 'libXScrnSaver', '(libXtst or libXtst6)', 'xdg-utils', 'at-spi2-core', '(libuuid or libuuid1)', 'polkit'],
+  },
+  appImage: {
+    artifactName: 'Freezeframe-${version}-${arch}.AppImage',
+  },
+};

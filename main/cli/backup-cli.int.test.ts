@@ -1,0 +1,127 @@
+/**
+ * The unattended run, as cron would start it: `node --import tsx
+ * main/cli/backup-main.ts --plan FILE` as root against real loop mounts.
+ * Exit 0 and a Markdown report for a good run, 1 for a failed one, 2 for a
+ * plan root must not trust, 143 after SIGTERM (thawed first).
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackupPlanInput, BackupReport } from '../../app/backup';
+import { rootTests } from '../../e2e/fixture/helper-harness';
+import { findMount, LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
+import { run } from '../../e2e/fixture/run';
+
+const ENTRY = resolve(import.meta.dirname, 'backup-main.ts');
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<CliRun> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      onStderr?.(stderr, child);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+  });
+}
+
+describe.skipIf(!rootTests.ok)('freezeframe backup (the CLI) on real loop mounts', () => {
+  let fixture: LoopFixture;
+  let ext4: LoopMount;
+  let dir: string;
+  let configDir: string;
+
+  beforeAll(async () => {
+    fixture = await LoopFixture.create();
+    ext4 = await fixture.mount('ext4');
+    dir = mkdtempSync(join(tmpdir(), 'freezeframe-cli-int-'));
+    configDir = join(dir, 'config');
+  });
+
+  afterAll(async () => {
+    await fixture?.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function planFile(name: string, plan: BackupPlanInput, mode = 0o600): string {
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, JSON.stringify(plan));
+    chmodSync(path, mode);
+    return path;
+  }
+
+  const imagePlan = (name: string, extra: Partial<BackupPlanInput> = {}): BackupPlanInput => ({
+    version: 1,
+    name,
+    mounts: [ext4.mountpoint],
+    method: 'image-clone',
+    holdWindowMs: 10_000,
+    imageClone: { snapshotDir: join(dir, 'snapshots') },
+    ...extra,
+  });
+
+  it('a good run: exit 0, the Markdown report on stdout, saved in the config dir', async () => {
+    const result = await runCli(['--plan', planFile('cli-ok', imagePlan('cli-ok')), '--config-dir', configDir]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^# Backup cli-ok: succeeded/);
+    expect(result.stdout).toContain('**trustworthy**');
+    expect(result.stdout).toMatch(/\| hold \(freeze to thaw\) \| .* \| 10\.00 s \| yes \|/);
+    expect(result.stderr).toMatch(/freeze \(running\)/);
+    const saved = readdirSync(join(configDir, 'reports'));
+    expect(saved).toHaveLength(1);
+    const report = JSON.parse(readFileSync(join(configDir, 'reports', saved[0]!), 'utf8')) as BackupReport;
+    expect(report).toMatchObject({ outcome: 'succeeded', trustworthy: true });
+  });
+
+  it('a failed run: exit 1, and --json prints the report as JSON', async () => {
+    const plan = imagePlan('cli-fails', { hooks: { preFreeze: { argv: ['sh', '-c', 'exit 1'], timeoutMs: 5000 } } });
+    const result = await runCli(['--plan', planFile('cli-fails', plan), '--config-dir', configDir, '--json']);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as BackupReport;
+    expect(report).toMatchObject({ outcome: 'failed', trustworthy: false, error: { code: 'HOOK_FAILED' } });
+  });
+
+  it('as root, a group-writable plan is refused: exit 2, PLAN_UNSAFE; an invalid plan: exit 2, PLAN_INVALID', async () => {
+    const unsafe = await runCli(['--plan', planFile('cli-unsafe', imagePlan('cli-unsafe'), 0o664), '--config-dir', configDir]);
+    expect(unsafe.code).toBe(2);
+    expect(unsafe.stderr).toMatch(/PLAN_UNSAFE: .*writable by its group/);
+    expect(unsafe.stdout).toBe('');
+    const invalid = await runCli(['--plan', planFile('cli-invalid', { version: 1, name: 'x', mounts: ['relative'], method: 'image-clone' } as BackupPlanInput), '--config-dir', configDir]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/PLAN_INVALID: .*mounts\.0/);
+    expect(invalid.stderr).toMatch(/imageClone\.snapshotDir/);
+  });
+
+  it('SIGTERM while waiting for the operator: thawed first, cancelled report, exit 143', async () => {
+    const plan: BackupPlanInput = { version: 1, name: 'cli-signal', mounts: [ext4.mountpoint], method: 'manual', holdWindowMs: 8000 };
+    let sent = false;
+    const result = await runCli(['--plan', planFile('cli-signal', plan), '--config-dir', configDir], (stderr, child) => {
+      if (!sent && stderr.includes('waiting-for-operator')) {
+        sent = true;
+        child.kill('SIGTERM');
+      }
+    });
+    expect(sent).toBe(true);
+    expect(result.code, result.stderr).toBe(143);
+    expect(result.stdout).toMatch(/^# Backup cli-signal: cancelled/);
+    // Thawed: a write to it completes (in a child: a frozen write would block this process).
+    await run('sh', ['-c', `echo ok > '${ext4.mountpoint}/after-signal'`], 5000);
+    expect(findMount(ext4.mountpoint).fsType).toBe('ext4');
+  });
+});

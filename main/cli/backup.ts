@@ -1,0 +1,162 @@
+/**
+ * The unattended run of a plan (cron): `npm run backup -- --plan plan.json`
+ * and the packaged app's `freezeframe backup --plan plan.json`. The same
+ * core and contract as the wizard: the plan is saved, pre-flighted and run
+ * through backup.start; the plan file on disk is its own confirmation of
+ * its commands (as root it must be root's alone). Progress on stderr, the
+ * report on stdout, exit 0 only for a trustworthy, fully successful run.
+ */
+import type { BackupReport, BackupRunState, Preflight } from '../../app/backup';
+import type { Result } from '../../app/contract';
+import { toErrorShape } from '../core/core-error';
+import { createCore, defaultConfigDir } from '../core/index';
+import type { Core, CoreOptions } from '../core/api';
+import { BACKUP_USAGE, parseBackupArgs } from './backup-args';
+import { readPlanFile } from './plan-file';
+
+export interface BackupCliEnvironment {
+  helperPath: string;
+  development: boolean;
+  appVersion: string;
+  helperSource?: CoreOptions['helperSource'];
+  /** The config dir when --config-dir is not given (Electron: userData); else the XDG default. */
+  defaultConfigDir?: string;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
+/** Exit codes: 0 ok, 1 failed, 2 unusable plan/arguments, 128+signal after a cancel by signal. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, sigint: 130, sigterm: 143 } as const;
+
+export async function runBackupCli(argv: readonly string[], env: BackupCliEnvironment): Promise<number> {
+  const stdout = env.stdout ?? process.stdout;
+  const stderr = env.stderr ?? process.stderr;
+  const say = (text: string): void => void stderr.write(`freezeframe backup: ${text}\n`);
+  const args = parseBackupArgs(argv);
+  if (args.kind === 'help') {
+    await write(stdout, `${BACKUP_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (args.kind === 'error') {
+    say(args.message);
+    return EXIT.usage;
+  }
+
+  let plan;
+  try {
+    plan = await readPlanFile(args.planFile, process.geteuid?.() ?? -1);
+  } catch (error) {
+    const { code, message } = toErrorShape(error).shape;
+    say(`${code}: ${message}`);
+    return EXIT.usage;
+  }
+
+  const configDir = args.configDir ?? env.defaultConfigDir ?? defaultConfigDir();
+  const core = await createCore({
+    frontDoor: 'cli',
+    appVersion: env.appVersion,
+    helperPath: env.helperPath,
+    development: env.development,
+    ...(env.helperSource && { helperSource: env.helperSource }),
+    appDataDirs: [configDir],
+    configDir,
+  });
+
+  let signalled: NodeJS.Signals | undefined;
+  let runId: string | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) return;
+    signalled = signal;
+    say(`${signal}: cancelling (thawing first)...`);
+    if (runId) void core.dispatch('backup.cancel', { runId });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const unsubscribe = core.subscribe(progressPrinter(say));
+  try {
+    const report = await runPlan(core, plan, say, (id) => {
+      runId = id;
+      if (signalled) void core.dispatch('backup.cancel', { runId: id });
+    });
+    if (!report) return signalled ? exitForSignal(signalled) : EXIT.failed;
+    const exported = await call<{ text: string }>(core, 'reports.export', { runId: report.runId, format: args.json ? 'json' : 'markdown' });
+    await write(stdout, exported.text.endsWith('\n') ? exported.text : `${exported.text}\n`);
+    say(`${report.outcome}, snapshot ${report.trustworthy ? 'trustworthy' : 'untrustworthy'}; report ${report.runId} saved in ${configDir}/reports`);
+    if (signalled) return exitForSignal(signalled);
+    return report.outcome === 'succeeded' && report.trustworthy ? EXIT.ok : EXIT.failed;
+  } catch (error) {
+    const { code, message } = toErrorShape(error).shape;
+    say(`${code}: ${message}`);
+    return signalled ? exitForSignal(signalled) : EXIT.failed;
+  } finally {
+    unsubscribe();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await core.shutdown();
+  }
+}
+
+/** Save, pre-flight, start, and wait for the run's end; undefined when it could not start. */
+async function runPlan(core: Core, plan: Awaited<ReturnType<typeof readPlanFile>>, say: (text: string) => void, started: (runId: string) => void): Promise<BackupReport | undefined> {
+  await call(core, 'plans.save', { plan });
+  const preflight = await call<Preflight>(core, 'backup.preflight', { name: plan.name });
+  for (const warning of preflight.warnings) say(`warning: ${warning}`);
+  if (preflight.blockers.length) {
+    for (const blocker of preflight.blockers) say(`cannot run: ${blocker}`);
+    return undefined;
+  }
+  const finished = new Promise<BackupRunState>((resolve) => {
+    const off = core.subscribe((event, payload) => {
+      if (event !== 'backup.progress') return;
+      const state = payload as BackupRunState;
+      if (state.planName === plan.name && ['succeeded', 'failed', 'cancelled'].includes(state.status)) {
+        off();
+        resolve(state);
+      }
+    });
+  });
+  const state = await call<BackupRunState>(core, 'backup.start', { name: plan.name, confirmCommands: preflight.commandsDigest });
+  started(state.runId);
+  const end = await finished;
+  return call<BackupReport>(core, 'reports.get', { runId: end.runId });
+}
+
+/** One stderr line per phase or status change, and byte progress at most once a second. */
+function progressPrinter(say: (text: string) => void): Parameters<Core['subscribe']>[0] {
+  let last = '';
+  let lastProgressAt = 0;
+  return (event, payload) => {
+    if (event === 'backup.output') {
+      const line = payload as { source: string; stream: string; text: string };
+      say(`[${line.source}${line.stream === 'stderr' ? ' !' : ''}] ${line.text}`);
+    } else if (event === 'backup.progress') {
+      const state = payload as BackupRunState;
+      const key = `${state.phase}/${state.status}`;
+      if (key !== last) {
+        last = key;
+        const clocks = [state.holdRemainingMs !== null ? `hold ${(state.holdRemainingMs / 1000).toFixed(1)} s left` : '', state.quiesceRemainingMs !== null ? `quiesce ${(state.quiesceRemainingMs / 1000).toFixed(1)} s left` : '']
+          .filter(Boolean)
+          .join(', ');
+        say(`${state.phase} (${state.status})${clocks ? `; ${clocks}` : ''}${state.error ? `; ${state.error.code}: ${state.error.message}` : ''}`);
+      } else if (state.progress && Date.now() - lastProgressAt > 1000) {
+        lastProgressAt = Date.now();
+        const pct = state.progress.total > 0 ? ` ${Math.floor((100 * state.progress.done) / state.progress.total)}%` : '';
+        say(`${state.progress.label}:${pct} (${state.progress.done} of ${state.progress.total} bytes)`);
+      }
+    }
+  };
+}
+
+async function call<T>(core: Core, method: string, params: unknown): Promise<T> {
+  const result: Result<unknown> = await core.dispatch(method, params);
+  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+  return result.value as T;
+}
+
+function exitForSignal(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+}
+
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve) => stream.write(text, () => resolve()));
+}

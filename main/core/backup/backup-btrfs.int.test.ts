@@ -1,0 +1,101 @@
+/**
+ * The btrfs method on a real kernel: alone, nothing is frozen and a
+ * read-only snapshot is taken (atomic by itself); in a group with an ext4
+ * member, the ext4 one is frozen and cloned while the btrfs snapshot is
+ * taken inside the same window. Retention removes the older snapshot.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FreezeWindow } from '../../../app/domain';
+import { rootTests } from '../../../e2e/fixture/helper-harness';
+import { LoopFixture, type LoopMount } from '../../../e2e/fixture/loop-mounts';
+import { run } from '../../../e2e/fixture/run';
+import { expectAllThawed, startBackupCore, type BackupTestCore } from './testing/backup-int-harness';
+
+describe.skipIf(!rootTests.ok)('btrfs snapshots, alone and in a mixed group', () => {
+  let fixture: LoopFixture;
+  let btrfs: LoopMount;
+  let ext4: LoopMount;
+  let t: BackupTestCore;
+
+  beforeAll(async () => {
+    fixture = await LoopFixture.create();
+    btrfs = await fixture.mount('btrfs');
+    ext4 = await fixture.mount('ext4');
+    t = await startBackupCore();
+  });
+
+  afterAll(async () => {
+    // Snapshots are subvolumes inside the fixture's btrfs: they go with its unmount.
+    await t?.close();
+    await fixture?.cleanup();
+  });
+
+  it('btrfs alone: nothing frozen, a read-only snapshot with the data; retention keeps the newest', async () => {
+    writeFileSync(join(btrfs.mountpoint, 'data.txt'), 'before the snapshot\n');
+    const plan = { version: 1 as const, name: 'btrfs-alone', mounts: [btrfs.mountpoint], method: 'btrfs' as const, retention: { keep: 1 } };
+    const preflight = await (async () => {
+      await t.ok('plans.save', { plan });
+      return t.ok<{ steps: string[]; maxFrozenMs: number; blockers: string[] }>('backup.preflight', { name: plan.name });
+    })();
+    expect(preflight.blockers).toEqual([]);
+    expect(preflight.maxFrozenMs).toBe(0);
+    expect(preflight.steps.join(' ')).toMatch(/Nothing is frozen/);
+
+    const first = await t.runPlan(plan);
+    expect(first.outcome).toBe('succeeded');
+    expect(first.trustworthy).toBe(true);
+    expect(first.hold).toBeNull();
+    expect(first.members[0]).toMatchObject({ capture: 'atomic-snapshot', snapshot: { kind: 'subvolume' } });
+    const snapshot = first.members[0]!.snapshot!.path!;
+    expect(readFileSync(join(snapshot, 'data.txt'), 'utf8')).toBe('before the snapshot\n');
+    expect(await run('btrfs', ['property', 'get', '-ts', snapshot, 'ro'])).toContain('ro=true');
+    expect(first.verification[0]).toMatchObject({ ok: true });
+    expect(await t.ok<FreezeWindow[]>('history.list')).toEqual([]);
+
+    const second = await t.runPlan(plan);
+    expect(second.outcome).toBe('succeeded');
+    expect(second.retention.removed).toEqual([snapshot]);
+    expect(existsSync(snapshot)).toBe(false);
+    expect(existsSync(second.members[0]!.snapshot!.path!)).toBe(true);
+  });
+
+  it('btrfs + ext4: ext4 frozen and cloned, btrfs snapshotted inside the same window, members say how', async () => {
+    const report = await t.runPlan({
+      version: 1,
+      name: 'mixed',
+      mounts: [btrfs.mountpoint, ext4.mountpoint],
+      method: 'btrfs',
+      holdWindowMs: 10_000,
+      imageClone: { snapshotDir: join(fixture.dir, 'snapshots'), reflink: 'auto' },
+      backup: { destination: join(fixture.dir, 'exports'), verify: true },
+    });
+    expect(report.error).toBeUndefined();
+    expect(report.trustworthy).toBe(true);
+    expect(report.members.map((m) => [m.fsType, m.capture, m.snapshot?.kind])).toEqual([
+      ['btrfs', 'atomic-snapshot', 'subvolume'],
+      ['ext4', 'frozen', 'image'],
+    ]);
+    expect(report.hold!.withinWindow).toBe(true);
+    // The btrfs snapshot was taken inside the freeze window of the others.
+    const snapshot = report.timeline.find((p) => p.phase === 'snapshot')!;
+    expect(snapshot.startedAt).toBeGreaterThanOrEqual(report.hold!.frozenAt);
+    expect(snapshot.endedAt).toBeLessThanOrEqual(report.hold!.thawedAt);
+    expect(report.verification.map((v) => v.ok)).toEqual([true, true]);
+    expect(report.exports?.map((e) => e.directory.split('/').pop())).toEqual([`mixed-${report.runId}`, `mixed-${report.runId}-0`]);
+    const windows = await t.ok<FreezeWindow[]>('history.list');
+    expect(windows.map((w) => w.path)).toEqual([ext4.mountpoint]);
+    await expectAllThawed(t, [btrfs.mountpoint, ext4.mountpoint]);
+  });
+
+  it('a btrfs plan with an ext4 member it cannot capture is blocked up front', async () => {
+    await t.ok('plans.save', { plan: { version: 1, name: 'uncaptured', mounts: [btrfs.mountpoint, ext4.mountpoint], method: 'btrfs' } });
+    const result = await t.core.dispatch('backup.start', { name: 'uncaptured' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('PLAN_INVALID');
+      expect(result.error.message).toMatch(/not btrfs: the btrfs method would freeze it but capture nothing/);
+    }
+  });
+});

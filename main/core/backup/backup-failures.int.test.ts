@@ -1,0 +1,109 @@
+/**
+ * Failure paths on a real kernel, each ending thawed with a clear report:
+ * a pre-freeze hook that exits 1 (nothing frozen), a snapshot command that
+ * exits 1 (thawed, SNAPSHOT_FAILED), the manual method whose 2 s hold
+ * window runs out before "Snapshot taken" (thawed, untrustworthy).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackupRunState } from '../../../app/backup';
+import type { FreezeWindow } from '../../../app/domain';
+import { rootTests } from '../../../e2e/fixture/helper-harness';
+import { LoopFixture, type LoopMount } from '../../../e2e/fixture/loop-mounts';
+import { eventsOf, expectAllThawed, startBackupCore, type BackupTestCore } from './testing/backup-int-harness';
+
+describe.skipIf(!rootTests.ok)('backup failure paths on real loop mounts', () => {
+  let fixture: LoopFixture;
+  let ext4: LoopMount;
+  let xfs: LoopMount;
+  let t: BackupTestCore;
+
+  beforeAll(async () => {
+    fixture = await LoopFixture.create();
+    ext4 = await fixture.mount('ext4');
+    xfs = await fixture.mount('xfs');
+    t = await startBackupCore();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await fixture?.cleanup();
+  });
+
+  it('a pre-freeze hook that exits 1: nothing is frozen, the report says HOOK_FAILED', async () => {
+    const report = await t.runPlan({
+      version: 1,
+      name: 'hook-fails',
+      mounts: [ext4.mountpoint, xfs.mountpoint],
+      method: 'command',
+      command: { argv: ['true'], timeoutMs: 5000 },
+      holdWindowMs: 5000,
+      hooks: { preFreeze: { argv: ['sh', '-c', 'echo flushing; echo no lock >&2; exit 1'], timeoutMs: 5000 } },
+    });
+    expect(report.outcome).toBe('failed');
+    expect(report.trustworthy).toBe(false);
+    expect(report.error?.code).toBe('HOOK_FAILED');
+    expect(report.error?.message).toMatch(/exited with status 1.*Nothing was frozen/);
+    expect(report.hold).toBeNull();
+    expect(report.timeline.find((p) => p.phase === 'freeze')).toBeUndefined();
+    expect(report.hooks[0]).toMatchObject({ role: 'pre-freeze', exitCode: 1, outcome: 'failed' });
+    expect(report.hooks[0]!.outputTail).toContain('! no lock');
+    // The helper was never asked to freeze anything.
+    expect(await t.ok<FreezeWindow[]>('history.list')).toEqual([]);
+    const lines = eventsOf(t, 'backup.output').filter((l) => l.runId === report.runId).map((l) => `${l.stream}:${l.text}`);
+    expect(lines).toEqual(['stdout:flushing', 'stderr:no lock']);
+    await expectAllThawed(t, [ext4.mountpoint, xfs.mountpoint]);
+  });
+
+  it('a snapshot command that exits 1: the group is thawed at once, SNAPSHOT_FAILED', async () => {
+    const report = await t.runPlan({
+      version: 1,
+      name: 'command-fails',
+      mounts: [ext4.mountpoint, xfs.mountpoint],
+      method: 'command',
+      holdWindowMs: 5000,
+      command: { argv: ['sh', '-c', 'echo "members: $FREEZEFRAME_MOUNTS" | tr "\\n" " "; echo; exit 1'], timeoutMs: 5000 },
+    });
+    expect(report.outcome).toBe('failed');
+    expect(report.error?.code).toBe('SNAPSHOT_FAILED');
+    expect(report.trustworthy).toBe(false);
+    expect(report.hold).not.toBeNull();
+    expect(report.hold!.heldMs).toBeLessThan(3000);
+    expect(report.hold!.withinWindow).toBe(true);
+    expect(report.hooks.find((h) => h.role === 'command')?.outputTail).toContain(`members: ${ext4.mountpoint} ${xfs.mountpoint}`);
+    const windows = await t.ok<FreezeWindow[]>('history.list');
+    expect(windows.filter((w) => w.endedBy === 'request').map((w) => w.path).sort()).toEqual([ext4.mountpoint, xfs.mountpoint].sort());
+    await expectAllThawed(t, [ext4.mountpoint, xfs.mountpoint]);
+  });
+
+  it('manual method, 2 s hold window, no confirmation: thawed, untrustworthy, WINDOW_EXCEEDED', async () => {
+    let waiting: BackupRunState | undefined;
+    const t0 = Date.now();
+    const report = await t.runPlan(
+      {
+        version: 1,
+        name: 'manual-times-out',
+        mounts: [ext4.mountpoint],
+        method: 'manual',
+        holdWindowMs: 2000,
+        manual: { checklist: ['Take the array snapshot'] },
+      },
+      (state) => {
+        if (state.status === 'waiting-for-operator') waiting ??= state;
+      },
+    );
+    expect(waiting?.checklist).toEqual(['Take the array snapshot']);
+    expect(waiting?.holdRemainingMs).toBeGreaterThan(1000);
+    expect(report.outcome).toBe('failed');
+    expect(report.error?.code).toBe('WINDOW_EXCEEDED');
+    expect(report.trustworthy).toBe(false);
+    expect(report.untrustworthyReason).toMatch(/hold window .* ran out/);
+    expect(report.hold!.withinWindow).toBe(false);
+    expect(report.hold!.heldMs).toBeGreaterThanOrEqual(1800);
+    expect(report.hold!.heldMs).toBeLessThan(2500);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    // Too late now: the run is over.
+    const late = await t.core.dispatch('backup.confirmSnapshot', { runId: report.runId });
+    expect(late.ok).toBe(false);
+    await expectAllThawed(t, [ext4.mountpoint]);
+  });
+});

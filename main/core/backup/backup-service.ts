@@ -1,0 +1,204 @@
+/**
+ * The backup wizard's contract methods: plans, pre-flight, one run at a
+ * time, reports. The commands of a plan run only once the user confirmed
+ * exactly those commands (their digest); a run's report is saved after
+ * its thaw, and only then is the run over.
+ */
+import type { BackupPlan, BackupPlanInput, BackupReport, BackupRunState, Preflight, ReportSummary } from '../../../app/backup';
+import type { ContractEvents } from '../../../app/contract';
+import { CoreError } from '../core-error';
+import type { FreezeService } from '../freeze-service';
+import type { MountBase } from '../mount-table';
+import { BackupError } from './backup-error';
+import { BackupRun, type BackupRunDeps } from './backup-run';
+import type { DataMovers } from './data-movers';
+import { PlanStore } from './plan-store';
+import { runPreflight, type PreflightResult } from './preflight';
+import { reportFilename, reportToMarkdown } from './report-markdown';
+import { ReportStore, summarize } from './report-store';
+import { newRunId } from './run-id';
+
+export interface BackupServiceDeps {
+  configDir: string;
+  rows(): readonly MountBase[];
+  /** Re-read the mount table now (a plan names mountpoints that may have just appeared). */
+  refreshTable(): Promise<void>;
+  isFrozen(majorMinor: string): boolean;
+  /** Anything frozen by this app (by hand, outside a run). */
+  anythingFrozen(): boolean;
+  freeze: Pick<FreezeService, 'freezeGroup' | 'thawGroup'>;
+  helper: BackupRunDeps['helper'];
+  helperMaxTimeoutMs(): number | undefined;
+  movers: DataMovers;
+  emit<E extends 'backup.progress' | 'backup.output' | 'reports.changed'>(event: E, payload: ContractEvents[E]): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  appVersion: string;
+  writersIntervalMs?: number;
+}
+
+/** Reports kept in memory too, so a run's report is there even if saving it failed. */
+const RECENT_REPORTS = 20;
+
+export class BackupService {
+  readonly plans: PlanStore;
+  readonly reports: ReportStore;
+  private run: BackupRun | undefined;
+  private readonly recent = new Map<string, BackupReport>();
+
+  constructor(private readonly deps: BackupServiceDeps) {
+    this.plans = new PlanStore(deps.configDir);
+    this.reports = new ReportStore(deps.configDir);
+  }
+
+  listPlans(): Promise<BackupPlan[]> {
+    return this.plans.list();
+  }
+
+  savePlan(plan: BackupPlanInput): Promise<BackupPlan> {
+    this.refuseWhileFrozen('save a plan');
+    return this.plans.save(plan);
+  }
+
+  async deletePlan(name: string): Promise<{ deleted: boolean }> {
+    if (this.run?.plan.name === name) throw new BackupError('BACKUP_RUNNING', `The plan "${name}" is running: cancel it first.`);
+    this.refuseWhileFrozen('delete a plan');
+    return { deleted: await this.plans.delete(name) };
+  }
+
+  async preflight(name: string): Promise<Preflight> {
+    return (await this.check(await this.plans.get(name))).preflight;
+  }
+
+  async start(name: string, confirmCommands?: string): Promise<BackupRunState> {
+    if (this.run) throw new BackupError('BACKUP_RUNNING', `The plan "${this.run.plan.name}" is running (run ${this.run.runId}): wait for it or cancel it.`);
+    this.refuseWhileFrozen('start a backup');
+    const plan = await this.plans.get(name);
+    const { preflight, members } = await this.check(plan);
+    if (!preflight.commandsConfirmed) {
+      if (confirmCommands !== preflight.commandsDigest) {
+        throw new BackupError('COMMANDS_NOT_CONFIRMED', `The plan "${name}" runs ${preflight.commands.length} command(s) you have not confirmed (or they changed): review them and confirm.`);
+      }
+      await this.plans.approve(name, preflight.commandsDigest);
+    }
+    if (preflight.blockers.length) throw new BackupError('PLAN_INVALID', `The plan "${name}" cannot run now: ${preflight.blockers.join(' ')}`);
+    if (this.run) throw new BackupError('BACKUP_RUNNING', 'Another run started meanwhile.');
+
+    const run = new BackupRun(newRunId(), plan, members, {
+      freeze: this.deps.freeze,
+      helper: this.deps.helper,
+      movers: this.deps.movers,
+      emitProgress: (state) => this.deps.emit('backup.progress', state),
+      emitOutput: (line) => this.deps.emit('backup.output', line),
+      succeededRunIds: (planName) => this.succeededRunIds(planName),
+      appVersion: this.deps.appVersion,
+      writersIntervalMs: this.deps.writersIntervalMs,
+    });
+    this.run = run;
+    this.deps.log('info', `backup: run ${run.runId} of plan "${name}" started (${plan.method}, ${plan.mounts.join(', ')})`);
+    void this.finish(run);
+    return run.state();
+  }
+
+  confirmSnapshot(runId: string, notes?: string): BackupRunState {
+    return this.runById(runId).confirmSnapshot(notes);
+  }
+
+  cancel(runId: string): BackupRunState {
+    return this.runById(runId).cancel();
+  }
+
+  current(): BackupRunState | null {
+    return this.run?.state() ?? null;
+  }
+
+  /** Cancel whatever runs (quit): resolves once its report is saved. */
+  async stop(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    run.cancel();
+    await this.finished;
+  }
+
+  async listReports(): Promise<ReportSummary[]> {
+    const saved = await this.reports.list();
+    const ids = new Set(saved.map((s) => s.runId));
+    const unsaved = [...this.recent.values()].filter((r) => !ids.has(r.runId)).map(summarize);
+    return [...saved, ...unsaved].sort((a, b) => (a.runId < b.runId ? 1 : -1));
+  }
+
+  async getReport(runId: string): Promise<BackupReport> {
+    return this.recent.get(runId) ?? this.reports.get(runId);
+  }
+
+  async exportReport(runId: string, format: 'json' | 'markdown'): Promise<{ filename: string; mime: string; text: string }> {
+    const report = await this.getReport(runId);
+    if (format === 'json') return { filename: reportFilename(report, 'json'), mime: 'application/json', text: `${JSON.stringify(report, null, 2)}\n` };
+    return { filename: reportFilename(report, 'md'), mime: 'text/markdown', text: reportToMarkdown(report) };
+  }
+
+  private finished: Promise<void> = Promise.resolve();
+
+  private async finish(run: BackupRun): Promise<void> {
+    let release: () => void = () => undefined;
+    this.finished = new Promise((resolve) => (release = resolve));
+    try {
+      const report = await run.execute();
+      this.remember(report);
+      // Only now, after the thaw: the config dir may be on a member of the group.
+      try {
+        await this.reports.save(report);
+      } catch (error) {
+        this.deps.log('error', `backup: could not save the report of run ${run.runId}: ${(error as Error).message}`);
+      }
+      this.deps.log('info', `backup: run ${run.runId} ${report.outcome}${report.error ? ` (${report.error.code}: ${report.error.message})` : ''}, ${report.trustworthy ? 'trustworthy' : 'untrustworthy'}`);
+      this.run = undefined;
+      this.deps.emit('reports.changed', await this.listReports().catch(() => []));
+      this.deps.emit('backup.progress', run.state());
+    } catch (error) {
+      this.deps.log('error', `backup: run ${run.runId} failed unexpectedly: ${(error as Error).stack ?? String(error)}`);
+      this.run = undefined;
+    } finally {
+      release();
+    }
+  }
+
+  private remember(report: BackupReport): void {
+    this.recent.set(report.runId, report);
+    for (const key of this.recent.keys()) {
+      if (this.recent.size <= RECENT_REPORTS) break;
+      this.recent.delete(key);
+    }
+  }
+
+  private async check(plan: BackupPlan): Promise<PreflightResult> {
+    await this.deps.refreshTable();
+    return runPreflight(plan, {
+      rows: () => this.deps.rows(),
+      isFrozen: (key) => this.deps.isFrozen(key),
+      readDirtyBytes: () => this.deps.movers.readDirtyBytes(),
+      backingFileOf: (key) => this.deps.movers.backingFileOf(key),
+      allocatedBytes: (path) => this.deps.movers.allocatedBytes(path),
+      probeReflink: (source, dir) => this.deps.movers.probeReflink(source, dir),
+      estimateCopyMs: (bytes, reflink) => this.deps.movers.estimateCopyMs(bytes, reflink),
+      approvedDigest: (name) => this.plans.approvedDigest(name),
+      helperMaxTimeoutMs: () => this.deps.helperMaxTimeoutMs(),
+      euid: process.geteuid?.() ?? -1,
+    });
+  }
+
+  private async succeededRunIds(planName: string): Promise<Set<string>> {
+    const all = await this.reports.all();
+    return new Set(all.filter((r) => r.plan.name === planName && r.outcome === 'succeeded' && r.trustworthy).map((r) => r.runId));
+  }
+
+  private runById(runId: string): BackupRun {
+    if (this.run?.runId !== runId) throw new CoreError('RUN_NOT_FOUND', `Run ${runId} is not running (it finished, or the app restarted).`);
+    return this.run;
+  }
+
+  /** The config dir may be on a frozen filesystem: write nothing while anything is. */
+  private refuseWhileFrozen(what: string): void {
+    if (this.run) throw new BackupError('BACKUP_RUNNING', `A backup is running: ${what} after it ends.`);
+    if (this.deps.anythingFrozen()) throw new CoreError('BUSY', `A filesystem is frozen: thaw it first, then ${what} (its files may live there).`);
+  }
+}

@@ -1,0 +1,21 @@
+/** The data movers the engine uses outside unit tests. */
+import { allocatedBytes, cloneFile, estimateCopyMs, probeReflink } from './clone';
+import type { DataMovers } from './data-movers';
+import { readDirtyBytes, syncFilesystem } from './dirty';
+import { exportFiles, exportTree } from './export';
+import { backingFileOf } from './loop-backing';
+import { verifyBtrfsSnapshot, verifyImage } from './verify';
+
+export const realDataMovers: DataMovers = {
+  cloneFile: (opts) => cloneFile(opts),
+  probeReflink: (source, targetDir) => probeReflink(source, targetDir),
+  allocatedBytes,
+  estimateCopyMs,
+  backingFileOf,
+  verifyImage,
+  verifyBtrfsSnapshot,
+  exportFiles,
+  exportTree,
+  readDirtyBytes,
+  syncFilesystem,
+};

@@ -1,0 +1,80 @@
+/**
+ * Reports of finished runs, one file each (`<configDir>/reports/<runId>.json`),
+ * written once after the thaw. The list is newest first by run id (which
+ * sorts by time); a damaged file is skipped in the list, not fatal.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BackupReport, ReportSummary } from '../../../app/backup';
+import { BackupError } from './backup-error';
+import { readIfExists, writeFileAtomic } from './config-files';
+import { isRunId } from './run-id';
+
+export class ReportStore {
+  private readonly dir: string;
+
+  constructor(configDir: string) {
+    this.dir = join(configDir, 'reports');
+  }
+
+  async save(report: BackupReport): Promise<void> {
+    await writeFileAtomic(this.pathOf(report.runId), `${JSON.stringify(report, null, 2)}\n`);
+  }
+
+  async get(runId: string): Promise<BackupReport> {
+    const text = await readIfExists(this.pathOf(runId));
+    if (text === undefined) throw new BackupError('RUN_NOT_FOUND', `There is no report of run ${runId}.`);
+    try {
+      return JSON.parse(text) as BackupReport;
+    } catch {
+      throw new BackupError('RUN_NOT_FOUND', `The report of run ${runId} is damaged (not JSON).`);
+    }
+  }
+
+  /** Every report, newest first. */
+  async all(): Promise<BackupReport[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const ids = names
+      .filter((n) => n.endsWith('.json') && isRunId(n.slice(0, -5)))
+      .map((n) => n.slice(0, -5))
+      .sort()
+      .reverse();
+    const reports: BackupReport[] = [];
+    for (const id of ids) {
+      try {
+        reports.push(await this.get(id));
+      } catch {
+        // Skipped: reports.get names the damage when asked for this one.
+      }
+    }
+    return reports;
+  }
+
+  async list(): Promise<ReportSummary[]> {
+    return (await this.all()).map(summarize);
+  }
+
+  private pathOf(runId: string): string {
+    if (!isRunId(runId)) throw new BackupError('RUN_NOT_FOUND', `"${runId}" is not a run id.`);
+    return join(this.dir, `${runId}.json`);
+  }
+}
+
+export function summarize(report: BackupReport): ReportSummary {
+  return {
+    runId: report.runId,
+    planName: report.plan.name,
+    method: report.plan.method,
+    startedAt: report.startedAt,
+    outcome: report.outcome,
+    trustworthy: report.trustworthy,
+    heldMs: report.hold?.heldMs ?? null,
+    holdWindowMs: report.plan.holdWindowMs,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The deb, built for real and installed on this machine: the helper lands
+ * root:root 0755 at the path its polkit policy names, the policy in polkit's
+ * actions directory, and `dpkg -r` takes both away. Needs the Electron runtime
+ * (electron-builder packages it), dpkg and root; says NOT RUN otherwise.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INSTALLED_HELPER_PATH } from '../helper/helper-path';
+import { PACKAGE_ACTION, POLKIT_ACTIONS_DIR } from '../helper/polkit-policy';
+import { electronRuntimeAvailable, REPO_ROOT } from './packaging-testing';
+
+const PACKAGE = 'freezeframe';
+const POLICY_PATH = `${POLKIT_ACTIONS_DIR}/${PACKAGE_ACTION.fileName}`;
+
+const why = !electronRuntimeAvailable()
+  ? 'Electron runtime not available (electron-builder needs it to build the deb)'
+  : process.geteuid?.() !== 0
+    ? 'installing a deb needs root'
+    : spawnSync('dpkg', ['--version']).status !== 0
+      ? 'dpkg is not installed'
+      : spawnSync('dpkg-query', ['-W', PACKAGE]).status === 0
+        ? `a "${PACKAGE}" package is already installed here; this test will not replace or remove it`
+        : undefined;
+if (why) console.warn(`\n*** NOT RUN: deb install/remove test: ${why} ***\n`);
+
+describe.skipIf(why !== undefined)('the deb package', () => {
+  it('installs the helper root:root 0755 and its policy, and removes both', { timeout: 900_000 }, () => {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'dist.mjs'), 'deb'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    const outDir = join(REPO_ROOT, 'dist', 'packages');
+    const debs = readdirSync(outDir).filter((name) => name.startsWith(`${PACKAGE}_`) && name.endsWith('.deb'));
+    expect(debs).toHaveLength(1);
+    const deb = join(outDir, debs[0]!);
+
+    // In the archive already: root's, executable, at the policy's path.
+    const listing = execFileSync('dpkg-deb', ['--contents', deb], { encoding: 'utf8' });
+    expect(listing).toMatch(new RegExp(`^-rwxr-xr-x root/root .* \\.${INSTALLED_HELPER_PATH}$`, 'm'));
+    expect(listing).toMatch(new RegExp(`^-rw-r--r-- root/root .* \\.${POLICY_PATH}$`, 'm'));
+
+    try {
+      // --force-depends: this machine need not have the desktop libraries; the files are what is tested.
+      execFileSync('dpkg', ['--force-depends', '-i', deb], { stdio: 'inherit' });
+      const helper = statSync(INSTALLED_HELPER_PATH);
+      expect([helper.uid, helper.gid, helper.mode & 0o7777]).toEqual([0, 0, 0o755]);
+      expect(readFileSync(POLICY_PATH, 'utf8')).toContain(`<annotate key="org.freedesktop.policykit.exec.path">${INSTALLED_HELPER_PATH}</annotate>`);
+      expect(existsSync('/usr/share/applications/org.freezeframe.Freezeframe.desktop')).toBe(true);
+      // The installed helper is the one the tree built.
+      expect(readFileSync(INSTALLED_HELPER_PATH).equals(readFileSync(join(REPO_ROOT, 'native-helper', 'build', 'freezeframe-helper')))).toBe(true);
+    } finally {
+      execFileSync('dpkg', ['-r', PACKAGE], { stdio: 'inherit' });
+    }
+    expect(existsSync(INSTALLED_HELPER_PATH)).toBe(false);
+    expect(existsSync(POLICY_PATH)).toBe(false);
+    expect(existsSync('/usr/lib/freezeframe')).toBe(false);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * What the user confirms before a run: the exact argv of every command (the
+ * first time, or when they changed), and each dangerous member by typing its
+ * mountpoint (kept in the plan's confirmDangerous, so main checks it again).
+ */
+import { useId, useState } from 'react';
+import type { Preflight, PreflightMember } from '../../../app/backup';
+import { useApp } from '../../store/store';
+import { commandLine, ROLE_LABELS } from './labels';
+
+export function CommandsConfirm({ preflight, checked, onChange }: { preflight: Preflight; checked: boolean; onChange: (checked: boolean) => void }) {
+  if (preflight.commands.length === 0) return null;
+  return (
+    <section className="confirm-box" aria-label="Commands">
+      <h4 className="wizard__subtitle">Commands this plan runs, exactly</h4>
+      <ul className="command-list">
+        {preflight.commands.map((c, i) => (
+          <li key={i}>
+            <span className="command-list__role">{ROLE_LABELS[c.role]}</span>
+            <code className="command-list__argv">{commandLine(c.argv, c.shell)}</code>
+          </li>
+        ))}
+      </ul>
+      {preflight.commandsConfirmed ? (
+        <p className="field__hint">You confirmed these exact commands before.</p>
+      ) : (
+        <label className="check">
+          <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+          Run these commands as shown
+        </label>
+      )}
+    </section>
+  );
+}
+
+function DangerConfirm({ member }: { member: PreflightMember }) {
+  const confirmDanger = useApp((s) => s.confirmDanger);
+  const [typed, setTyped] = useState('');
+  const id = useId();
+  const wrong = typed !== '' && typed !== member.mountpoint;
+  return (
+    <div className="danger-box">
+      <p className="danger-box__title">⚠ Freezing {member.mountpoint} is dangerous:</p>
+      <ul className="danger-box__reasons">
+        {member.danger.map((reason) => (
+          <li key={reason}>{reason}</li>
+        ))}
+      </ul>
+      <div className="field">
+        <label htmlFor={id} className="field__label">
+          Type {member.mountpoint} to confirm
+        </label>
+        <input
+          id={id}
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          value={typed}
+          aria-invalid={wrong || undefined}
+          aria-describedby={`${id}-hint`}
+          onChange={(e) => {
+            setTyped(e.target.value);
+            if (e.target.value === member.mountpoint) void confirmDanger(member.mountpoint);
+          }}
+        />
+        <p id={`${id}-hint`} className={wrong ? 'field__problem' : 'field__hint'}>
+          {wrong ? 'That is not the mountpoint.' : 'The mountpoint, exactly. It is saved in the plan.'}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** Dangerous members not confirmed in the saved plan yet. */
+export function unconfirmedDangers(preflight: Preflight, confirmed: readonly string[]): PreflightMember[] {
+  return preflight.members.filter((m) => m.danger.length > 0 && !confirmed.includes(m.mountpoint));
+}
+
+export function DangerConfirms({ members }: { members: PreflightMember[] }) {
+  if (members.length === 0) return null;
+  return (
+    <section aria-label="Dangerous filesystems">
+      {members.map((m) => (
+        <DangerConfirm key={m.mountpoint} member={m} />
+      ))}
+    </section>
+  );
+}
