@@ -176,7 +176,7 @@ export class BackupService {
       rows: () => this.deps.rows(),
       isFrozen: (key) => this.deps.isFrozen(key),
       readDirtyBytes: () => this.deps.movers.readDirtyBytes(),
-      backingFileOf: (key) => this.deps.movers.backingFileOf(key),
+      backingFileOf: (mount) => this.deps.movers.backingFileOf(mount),
       allocatedBytes: (path) => this.deps.movers.allocatedBytes(path),
       probeReflink: (source, dir) => this.deps.movers.probeReflink(source, dir),
       estimateCopyMs: (bytes, reflink) => this.deps.movers.estimateCopyMs(bytes, reflink),

@@ -40,14 +40,21 @@ export interface CloneToolLocation {
  * a tree another local user made there), then the installed copies, which
  * count only when root owns them and nobody else can write to them.
  */
-export function locateCloneTool(startDir: string, checks: FileChecks = realFileChecks, options: { packaged?: boolean } = {}): CloneToolLocation {
+export function locateCloneTool(
+  startDir: string,
+  checks: FileChecks = realFileChecks,
+  options: { packaged?: boolean; resourcesDir?: string } = {},
+): CloneToolLocation {
   const sourceRoot = options.packaged ? undefined : findSourceRoot(startDir, checks);
-  const candidates: Array<Omit<CloneToolLocation, 'found'>> = [];
+  const candidates: Array<Omit<CloneToolLocation, 'found'> & { userOwnedOk?: boolean }> = [];
   if (sourceRoot !== undefined) candidates.push({ toolPath: join(sourceRoot, DEV_CLONE_TOOL_RELATIVE), development: true });
   candidates.push({ toolPath: INSTALLED_CLONE_TOOL_PATH, development: false }, { toolPath: APPIMAGE_CLONE_TOOL_PATH, development: false });
-  for (const candidate of candidates) {
+  // The packaged app's own copy (an AppImage's resources): it runs as the
+  // user, never elevated, so a user-writable copy escalates nothing.
+  if (options.packaged && options.resourcesDir) candidates.push({ toolPath: join(options.resourcesDir, 'helper', 'freezeframe-clone'), development: false, userOwnedOk: true });
+  for (const { userOwnedOk, ...candidate } of candidates) {
     if (!checks.isFile(candidate.toolPath) || !checks.isExecutable(candidate.toolPath)) continue;
-    if (!candidate.development && !checks.isRootOwnedChain(candidate.toolPath)) continue;
+    if (!candidate.development && !userOwnedOk && !checks.isRootOwnedChain(candidate.toolPath)) continue;
     return { ...candidate, found: true };
   }
   return { ...candidates[0]!, found: false };
@@ -56,7 +63,10 @@ export function locateCloneTool(startDir: string, checks: FileChecks = realFileC
 let defaultLocation: CloneToolLocation | undefined;
 
 function defaultTool(): CloneToolLocation {
-  defaultLocation ??= locateCloneTool(dirname(fileURLToPath(import.meta.url)));
+  // Electron sets resourcesPath; defaultApp is set when it runs an unpackaged tree (`electron .`).
+  const electron = process as NodeJS.Process & { resourcesPath?: string; defaultApp?: boolean };
+  const packaged = typeof electron.resourcesPath === 'string' && !electron.defaultApp;
+  defaultLocation ??= locateCloneTool(dirname(fileURLToPath(import.meta.url)), realFileChecks, { packaged, resourcesDir: electron.resourcesPath });
   return defaultLocation;
 }
 

@@ -26,7 +26,8 @@ export interface DataMovers {
   probeReflink(source: string, targetDir: string): Promise<boolean>;
   allocatedBytes(path: string): Promise<number>;
   estimateCopyMs(allocatedBytes: number, reflink: boolean): number;
-  backingFileOf(majorMinor: string): Promise<string | undefined>;
+  /** The loop device's backing file: by major:minor, or (btrfs lists an anonymous 0:N) by its source device. */
+  backingFileOf(mount: { majorMinor: string; source: string }): Promise<string | undefined>;
   verifyImage(
     image: string,
     fsType: string,

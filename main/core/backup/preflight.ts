@@ -25,7 +25,7 @@ export interface PreflightDeps {
   rows(): readonly MountBase[];
   isFrozen(majorMinor: string): boolean;
   readDirtyBytes(): Promise<number>;
-  backingFileOf(majorMinor: string): Promise<string | undefined>;
+  backingFileOf(mount: { majorMinor: string; source: string }): Promise<string | undefined>;
   allocatedBytes(path: string): Promise<number>;
   probeReflink(source: string, targetDir: string): Promise<boolean>;
   estimateCopyMs(allocatedBytes: number, reflink: boolean): number;
@@ -129,7 +129,7 @@ export async function runPreflight(plan: BackupPlan, deps: PreflightDeps): Promi
 }
 
 async function checkImageMember(plan: BackupPlan, member: ResolvedMember, row: MountBase, deps: PreflightDeps, warnings: string[], blockers: string[]): Promise<void> {
-  const backing = await deps.backingFileOf(row.majorMinor).catch(() => undefined);
+  const backing = await deps.backingFileOf(row).catch(() => undefined);
   if (!backing) {
     blockers.push(`${member.mountpoint} is not on a loop device (${row.source}): the image-clone method can only clone a backing file. Use the command method with your storage's snapshot tool.`);
     return;

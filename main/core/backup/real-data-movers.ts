@@ -3,7 +3,7 @@ import { allocatedBytes, cloneFile, estimateCopyMs, probeReflink } from './clone
 import type { DataMovers } from './data-movers';
 import { readDirtyBytes, syncFilesystem } from './dirty';
 import { exportFiles, exportTree } from './export';
-import { backingFileOf } from './loop-backing';
+import { backingFileOf, backingFileOfSource } from './loop-backing';
 import { verifyBtrfsSnapshot, verifyImage } from './verify';
 
 export const realDataMovers: DataMovers = {
@@ -11,7 +11,7 @@ export const realDataMovers: DataMovers = {
   probeReflink: (source, targetDir) => probeReflink(source, targetDir),
   allocatedBytes,
   estimateCopyMs,
-  backingFileOf,
+  backingFileOf: async ({ majorMinor, source }) => (await backingFileOf(majorMinor)) ?? (await backingFileOfSource(source)),
   verifyImage,
   verifyBtrfsSnapshot,
   exportFiles,
