@@ -4,7 +4,8 @@
  * handler in main/core only ever sees well-formed parameters.
  */
 import { z } from 'zod';
-import { backupPlanSchema, PLAN_NAME_PATTERN } from './backup';
+import { PLAN_NAME_PATTERN } from './backup';
+import { backupPlanSchema } from './backup-schema';
 import type { MethodName, Params } from './contract';
 
 const mountId = z.string().regex(/^m[0-9]{1,10}$/, 'a mount id from mounts.list');

@@ -3,17 +3,17 @@
  * loop mounts: the image-clone method's hold (reflink against copy), the
  * clone tool's copy throughput beside `cp --sparse=always` on the same file
  * in the same run (hot and cold cache, order alternated), and the freeze
- * with 256 MiB of dirty data with and without a `sync -f` first.
+ * with 256 MiB of dirty data by how it was prepared (dirty-freeze-bench.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, realpathSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startClient } from '../e2e/fixture/helper-harness';
 import type { LoopFixture, LoopMount } from '../e2e/fixture/loop-mounts';
 import { allocatedBytes, cloneFile } from '../main/core/backup/clone';
-import { readDirtyBytes, syncFilesystem } from '../main/core/backup/dirty';
+import { syncFilesystem } from '../main/core/backup/dirty';
 import type { HelperClient } from '../main/helper/client';
+import { buildFsPrepare, dirtyFreeze, writeData } from './dirty-freeze-bench';
 import { fmt, median, percentile, type Row } from './stats';
 
 const TOOL = resolve(import.meta.dirname, '../native-helper/build/freezeframe-clone');
@@ -23,17 +23,6 @@ const DEADLINE_MS = 20_000;
 
 const msSince = (start: number): number => performance.now() - start;
 const pp = (values: number[], digits = 1): string => `p50 ${fmt(median(values), digits)} ms, p99 ${fmt(percentile(values, 99), digits)} ms`;
-
-/** `bytes` of incompressible data into a new file, in 16 MiB writes. */
-function writeData(path: string, bytes: number): void {
-  const chunk = randomBytes(16 * MiB);
-  const fd = openSync(path, 'wx');
-  try {
-    for (let done = 0; done < bytes; done += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - done));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Clean page cache only (dirty pages stay): flush ours first. Never a global sync: another suite may hold a freeze. */
 async function dropCaches(...paths: string[]): Promise<void> {
@@ -112,41 +101,9 @@ export async function copyThroughput(member: LoopMount, host: LoopMount, rounds 
   return rows;
 }
 
-/** The freeze call with 256 MiB dirty on the filesystem, bare or after sync -f. */
-export async function dirtyFreeze(client: HelperClient, mount: LoopMount, where: string, runs = 5): Promise<Row[]> {
-  const bare: number[] = [];
-  const synced: number[] = [];
-  const syncs: number[] = [];
-  let dirtyMiB = 0;
-  for (let i = 0; i < 2 * runs; i++) {
-    const file = join(mount.mountpoint, `dirty-${i}.bin`);
-    writeData(file, 256 * MiB);
-    dirtyMiB = Math.max(dirtyMiB, (await readDirtyBytes()) / MiB);
-    if (i % 2 === 1) {
-      const start = performance.now();
-      await syncFilesystem(mount.mountpoint, 60_000);
-      syncs.push(msSince(start));
-    }
-    const start = performance.now();
-    await client.freeze(mount.mountpoint, DEADLINE_MS);
-    (i % 2 === 1 ? synced : bare).push(msSince(start));
-    await client.thaw({ path: mount.mountpoint });
-    rmSync(file);
-    await syncFilesystem(mount.mountpoint, 60_000);
-  }
-  return [
-    {
-      figure: `freeze call (via helper) with 256 MiB dirty on ${mount.fsType}, image ${where} (system-wide dirty up to ${fmt(dirtyMiB, 0)} MiB), ${runs} runs each`,
-      value: `no pre-sync: ${pp(bare)}`,
-      peer: `after sync -f: ${pp(synced)} (the sync itself: ${pp(syncs, 0)})`,
-      ratio: `${fmt(median(bare) / median(synced), 0)}x`,
-      target: '>= 10x',
-    },
-  ];
-}
-
 export async function backupFigures(fixture: LoopFixture): Promise<Row[]> {
   execFileSync('make', ['-C', resolve(import.meta.dirname, '../native-helper'), 'all'], { stdio: 'ignore' });
+  buildFsPrepare();
   // Sparse images: the host holds the 1 GiB image and one clone at a time.
   const xfsHost = await fixture.mount('xfs', { sizeMb: 4096 });
   const member = await fixture.mount('ext4', { sizeMb: 1024, imageDir: xfsHost.mountpoint });

@@ -8,11 +8,11 @@ import { AboutDialog } from './components/about-dialog';
 import { DialogHost } from './components/dialogs/dialog-host';
 import { FrozenBanner } from './components/frozen-banner';
 import { HelperPanel, HelperStatusChip } from './components/helper-panel';
+import { LazyBackupsView } from './components/lazy-backups-view';
 import { MountTable } from './components/mount-table';
 import { Notices } from './components/notices';
 import { Timeline } from './components/timeline';
 import { Toolbar } from './components/toolbar';
-import { BackupsView } from './components/wizard/backups-view';
 import { ViewSwitch } from './components/wizard/view-switch';
 import { useApp } from './store/store';
 
@@ -42,7 +42,7 @@ export function App() {
           </>
         ) : (
           <main className="app-main app-main--backups" id="view-panel" aria-label="Backups">
-            <BackupsView />
+            <LazyBackupsView />
           </main>
         )}
       </div>

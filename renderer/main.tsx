@@ -7,6 +7,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { prefetchBackupsViewWhenIdle } from './components/lazy-backups-view';
 import { enableRenderCount, renderCounts, resetRenderCounts } from './perf/render-count';
 import { createAppStore, StoreContext } from './store/store';
 import { wireStore } from './store/wire';
@@ -53,6 +54,7 @@ async function start(): Promise<void> {
   const store = createAppStore({ api: window.freezeframe });
   bindTheme(store);
   wireStore(store, window.freezeframe);
+  prefetchBackupsViewWhenIdle(store);
   createRoot(root).render(
     <StrictMode>
       <StoreContext.Provider value={store}>

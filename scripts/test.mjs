@@ -54,6 +54,11 @@ function vitest(project) {
 }
 
 const none = () => ({ passed: 0, failed: 0, skipped: 0 });
+
+function electronRuntimeAvailable() {
+  const pathFile = join('node_modules', 'electron', 'path.txt');
+  return existsSync(pathFile) && existsSync(join('node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim()));
+}
 const hasChromium = existsSync(process.env.FREEZEFRAME_CHROMIUM ?? '/usr/bin/chromium');
 
 /** Playwright: both projects; the Electron one skips, plainly, where its runtime is missing. */
@@ -91,6 +96,8 @@ vitest('unit');
 vitest('renderer');
 if (isRoot) vitest('integration');
 else notRun('vitest integration (real freezes of loop mounts)', 'needs root: run `sudo npm test`');
+// main/electron/deb-install.int.test.ts skips itself without the runtime; say so here too.
+if (!electronRuntimeAvailable()) notRun('deb package install/remove', 'Electron runtime not available (electron-builder needs it to build the deb)');
 
 step('build app (renderer + main)', 'npm', ['run', '-s', 'build'], none);
 if (!isRoot) notRun('end-to-end (Playwright, web mode)', 'needs root: the specs freeze real loop mounts');

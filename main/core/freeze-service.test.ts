@@ -5,6 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot, Notice } from '../../app/domain';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HelperClient } from '../helper/client';
 import { HelperError } from '../helper/helper-error';
 import { FakeHelper } from './testing/fake-helper';
 import { DESKTOP_MOUNTINFO, startTestCore, type TestCore } from './testing/core-harness';
@@ -144,6 +148,67 @@ describe('replies overtaken by events (found by the fault matrix)', () => {
     expect((await row('m50')).freeze).toMatchObject({ state: 'thawed', lastError: { code: 'NOT_HELD' } });
     expect((await t.ok<FreezeWindow[]>('history.list'))[0]!.endedBy).toBe('external');
     await t.ok('freeze.start', { id: 'm50', timeoutMs: 5000 });
+  });
+
+  // The lines main read when it woke in the fault-matrix cell "main SIGSTOP
+  // while freezing" (strace of the helper's writes): the freeze's event and
+  // reply, the lease warning and the lease-expired thaw, all in one read,
+  // through the real HelperClient (line splitter, reply resolution) from a
+  // stand-in helper that writes them in one write.
+  it('main stopped past its lease while freezing: the one read it wakes to leaves the row thawed, and it freezes again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'freezeframe-overtaken-'));
+    try {
+      const mount = '"mount":{"path":"/srv/data","mountId":50,"majorMinor":"7:0","fsType":"xfs","source":"/dev/loop0","options":"rw,relatime","readOnly":false}';
+      const lines = (...l: string[]): string => `${l.join('\n')}\n`;
+      // The recorded wake-up (@ID@: the freeze's id); later freezes: frozen and replied, as usual.
+      writeFileSync(
+        join(dir, 'wake'),
+        lines(
+          `{"type":"event","event":"frozen",${mount},"frozenAt":1000,"deadline":21000,"remainingMs":19999}`,
+          `{"type":"reply","id":@ID@,"ok":true,${mount},"frozenAt":1000,"deadline":21000,"remainingMs":19999}`,
+          '{"type":"event","event":"lease-warning","leaseDeadline":4000,"remainingMs":1499}',
+          `{"type":"event","event":"thawed",${mount},"reason":"lease-expired","heldMs":2759}`,
+        ),
+      );
+      writeFileSync(
+        join(dir, 'freeze'),
+        lines(`{"type":"event","event":"frozen",${mount},"frozenAt":1,"deadline":2,"remainingMs":5000}`, `{"type":"reply","id":@ID@,"ok":true,${mount},"frozenAt":1,"deadline":2,"remainingMs":5000}`),
+      );
+      writeFileSync(join(dir, 'status'), lines('{"type":"reply","id":@ID@,"ok":true,"frozen":[],"leaseDeadline":1,"guardian":{"pid":2,"alive":true}}'));
+      writeFileSync(join(dir, 'writers'), lines('{"type":"reply","id":@ID@,"ok":true,"blocked":[]}'));
+      writeFileSync(join(dir, 'thawAll'), lines('{"type":"reply","id":@ID@,"ok":true,"thawed":[]}'));
+      writeFileSync(join(dir, 'other'), lines('{"type":"reply","id":@ID@,"ok":true,"leaseDeadline":1}'));
+      const helper = join(dir, 'helper');
+      writeFileSync(
+        helper,
+        `#!/bin/sh
+cd "$(dirname "$0")"
+echo '{"type":"hello","protocol":1,"helperVersion":"1.0.0","pid":1,"euid":0,"leaseMs":3000,"maxTimeoutMs":60000,"maxHoldMs":120000,"guardianPid":2}'
+woke=
+while IFS= read -r line; do
+  id=$(printf '%s' "$line" | sed -n 's/.*"id":\\([0-9]*\\).*/\\1/p')
+  case "$line" in
+  *'"op":"freeze"'*) if [ -z "$woke" ]; then woke=1; f=wake; else f=freeze; fi ;;
+  *'"op":"status"'*) f=status ;;
+  *'"op":"writers"'*) f=writers ;;
+  *'"op":"thawAll"'*) f=thawAll ;;
+  *) f=other ;;
+  esac
+  sed "s/@ID@/$id/" "$f"
+done
+`,
+      );
+      chmodSync(helper, 0o755);
+      t = await startTestCore({ startHelper: () => HelperClient.start({ helperPath: helper, euid: 0 }) });
+      expect(await t.call('freeze.start', { id: 'm50', timeoutMs: 20_000 })).toMatchObject({ ok: true });
+      expect((await row('m50')).freeze.state).toBe('thawed');
+      expect(t.core.frozenCount()).toBe(0);
+      expect((await t.ok<FreezeWindow[]>('history.list'))[0]).toMatchObject({ endedBy: 'lease-expired', heldMs: 2759 });
+      expect(await t.ok<FreezeInfo>('freeze.start', { id: 'm50', timeoutMs: 5000 })).toMatchObject({ state: 'frozen' });
+    } finally {
+      await t?.core.shutdown(); // while the stand-in can still answer
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

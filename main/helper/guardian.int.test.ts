@@ -1,14 +1,17 @@
 /**
  * The guardian: whatever happens to the helper, nothing stays frozen past
  * its deadline. kill -9 of the helper, SIGSTOP of the helper, kill -9 of the
- * guardian itself.
+ * guardian itself, SIGSTOP of the helper while its FIFREEZE runs.
  */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HelperClient } from './client';
 import { rootTests, startClient } from '../../e2e/fixture/helper-harness';
 import { useExt4AndXfs } from '../../e2e/fixture/shared-mounts';
-import { startWriter, waitUntilBlocked, type Writer } from '../../e2e/fixture/writer';
+import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../../e2e/fixture/writer';
+import { FIFREEZE, waitForIoctl, writerAtFreezeBarrier } from '../../reliability/fixture/procfs';
 
 async function msUntilDone(writer: Writer, since: number): Promise<number> {
   expect(await writer.done).toBe(0);
@@ -77,6 +80,30 @@ describe.skipIf(!rootTests.ok)('guardian', () => {
     const late = await events.waitFor('thawed', (e) => e.mount.path === mounts.ext4.mountpoint, 3000);
     expect(late).toMatchObject({ reason: 'deadline', alreadyThawed: true });
     expect((await c.status()).frozen).toEqual([]);
+  });
+
+  it('SIGSTOP of the helper inside FIFREEZE (never confirmed): the guardian thaws at the earliest deadline + 2 s', async () => {
+    const { client: c, events } = await client();
+    // Unsynced data, so that FIFREEZE is still syncing when the helper stops.
+    const dd = spawnSync('dd', ['if=/dev/zero', `of=${join(mounts.xfs.mountpoint, 'dirty.bin')}`, 'bs=1M', 'count=64', 'status=none']);
+    expect(dd.status).toBe(0);
+    const sentAt = performance.now();
+    const freeze = c.freeze(mounts.xfs.mountpoint, 1000);
+    expect(await waitForIoctl(c.pid!, FIFREEZE, 5000)).toBe(true);
+    process.kill(c.pid!, 'SIGSTOP'); // its worker finishes FIFREEZE in the kernel; nobody confirms it
+    const { writer, slipped } = await writerAtFreezeBarrier(mounts.xfs.mountpoint, 'unconfirmed', 5000);
+    const done = await Promise.race([writer.done.then(() => performance.now() - sentAt), sleep(8000).then(() => undefined)]);
+    expect(done, 'the writer is still blocked 8 s after a 1 s freeze of a stopped helper').toBeDefined();
+    expect(done!).toBeGreaterThan(2900); // not before ADD + timeoutMs + 2 s
+    expect(done!).toBeLessThan(4500);
+    for (const w of [writer, ...slipped]) expect(fileSha256(w.target)).toBe(w.sha256);
+    process.kill(c.pid!, 'SIGCONT');
+    // The helper wakes, reports its freeze, then finds its deadline passed and the work done.
+    await expect(freeze).resolves.toMatchObject({ mount: { path: mounts.xfs.mountpoint } });
+    const late = await events.waitFor('thawed', (e) => e.mount.path === mounts.xfs.mountpoint, 3000);
+    expect(late).toMatchObject({ reason: 'deadline', alreadyThawed: true });
+    expect((await c.status()).frozen).toEqual([]);
+    rmSync(join(mounts.xfs.mountpoint, 'dirty.bin'), { force: true });
   });
 
   it('kill -9 of the guardian: it is replaced, and the replacement still thaws after kill -9 of the helper', async () => {

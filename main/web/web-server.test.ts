@@ -38,6 +38,8 @@ const buildDir = join(root, 'dist', 'renderer');
 mkdirSync(join(buildDir, 'assets'), { recursive: true });
 writeFileSync(join(buildDir, 'index.html'), '<!doctype html><title>Freezeframe</title><script type="module" src="/assets/app.js"></script>');
 writeFileSync(join(buildDir, 'assets', 'app.js'), 'console.log("renderer")');
+// A chunk the entry imports only when a view opens (Vite's name-hash.js, hash in base64url).
+writeFileSync(join(buildDir, 'assets', 'backups-view-B0_x-9Q.js'), 'export const view = "lazy chunk"');
 writeFileSync(join(root, 'dist', 'package.json'), '{"secret": "outside the build"}');
 writeFileSync(join(root, 'package.json'), '{"secret": "outside the build"}');
 
@@ -215,6 +217,17 @@ describe('static files', () => {
       expect(reply.status, path).toBe(404);
       expect(reply.body, path).not.toContain('outside the build');
     }
+  });
+
+  it('serves a lazily imported chunk like the entry: JavaScript, under the CSP, cached by its hash', async () => {
+    // The allow-list is every file of the build, read at start: a chunk Vite adds needs no listing.
+    const reply = await get('/assets/backups-view-B0_x-9Q.js', { Cookie: cookie });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain('lazy chunk');
+    expect(reply.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(reply.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(reply.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect((await get('/assets/backups-view-B0_x-9Q.js')).status).toBe(401);
   });
 
   it('says so when the renderer is not built', async () => {

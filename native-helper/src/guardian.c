@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <stdio.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -22,8 +23,9 @@ struct gentry {
 	int fd;
 	uint64_t token;
 	uint64_t added;		/* ADD order: thaw last-added first */
-	int64_t deadline;
+	int64_t deadline;	/* unconfirmed: the earliest it can be */
 	int64_t frozen_at;
+	int64_t retry_at;	/* unconfirmed, overdue: next FITHAW */
 	bool has_backing;
 	bool thawing;
 	struct sb_id backing;
@@ -33,12 +35,41 @@ struct gentry {
 /* Guardian process only (the helper's copy of this array stays unused). */
 static struct gentry ents[GUARD_MAX];
 static uint64_t add_count;
+static pid_t helper_pid;
 
+/* When to act on e: its deadline plus the grace. An unconfirmed entry's
+ * deadline is the earliest its freeze can have (ADD time + timeoutMs);
+ * once past, it is looked at again every GUARD_RETRY_NS. */
 static int64_t overdue_at(const struct gentry *e)
 {
-	if (!e->used || !e->confirmed || e->deadline > INT64_MAX - GUARD_GRACE_NS)
+	int64_t t;
+
+	if (!e->used || e->deadline > INT64_MAX - GUARD_GRACE_NS)
 		return INT64_MAX;
-	return e->deadline + GUARD_GRACE_NS;
+	t = e->deadline + GUARD_GRACE_NS;
+	return !e->confirmed && e->retry_at > t ? e->retry_at : t;
+}
+
+/* The helper is stopped (SIGSTOP, a tracer): its worker's FIFREEZE may
+ * have returned, but nobody runs to confirm it, to thaw it at its
+ * deadline, or to read the lease. Read from /proc/PID/stat. */
+static bool helper_stopped(void)
+{
+	char path[32], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)helper_pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
 }
 
 static struct gentry *find(uint64_t token)
@@ -71,21 +102,44 @@ static struct gentry *by_sb(struct sb_id sb)
 
 /* Thaw e, after the entry holding its loop device's backing file: e's
  * FITHAW writes through the loop device, and would wait forever on a
- * backing filesystem that only this process would thaw. */
-static void thaw(struct gentry *e, int64_t now)
+ * backing filesystem that only this process would thaw. With retry, an
+ * unconfirmed entry whose FITHAW finds nothing frozen stays for another
+ * try: its stopped helper's FIFREEZE may not have taken hold yet. */
+static void thaw(struct gentry *e, int64_t now, bool retry)
 {
 	struct gentry *b;
 	const char *note = NULL;
+	int err = 0;
 
 	e->thawing = true;	/* a cycle (never expected) ends here */
 	if (e->has_backing && (b = by_sb(e->backing)) && !b->thawing)
-		thaw(b, now);
+		thaw(b, now, retry);
 
 	if (ioctl(e->fd, FITHAW, 0) < 0)
-		note = errno == EINVAL ? "alreadyThawed" : strerrorname_np(errno);
+		err = errno;
+	if (err == EINVAL && retry && !e->confirmed) {
+		e->thawing = false;
+		e->retry_at = now + GUARD_RETRY_NS;
+		return;
+	}
+	if (err)
+		note = err == EINVAL ? "alreadyThawed" : strerrorname_np(err);
 	audit_log("thaw", &e->mount, "guardian",
 		  e->confirmed ? ms_between(e->frozen_at, now) : -1, note);
 	drop(e);
+}
+
+/* An unconfirmed entry past its earliest deadline + grace: its FIFREEZE
+ * is in flight, or returned while the helper could not confirm it. Only a
+ * stopped helper is presumed stuck: a running one confirms (or drops) as
+ * soon as its FIFREEZE returns, however long the sync takes, and a FITHAW
+ * now would wait for that FIFREEZE and undo it. */
+static void thaw_unconfirmed(struct gentry *e, int64_t now)
+{
+	if (helper_stopped())
+		thaw(e, now, true);
+	else
+		e->retry_at = now + GUARD_RETRY_NS;
 }
 
 /* The helper is gone: thaw everything, confirmed or not, newest first. */
@@ -103,7 +157,7 @@ static __attribute__((noreturn)) void thaw_all_and_exit(void)
 		}
 		if (!last)
 			_exit(0);
-		thaw(last, now);
+		thaw(last, now, false);
 	}
 }
 
@@ -152,6 +206,7 @@ static void on_add(int sock, const struct gmsg_add *m, int fd)
 	ents[i].added = ++add_count;
 	ents[i].deadline = m->h.deadline;
 	ents[i].frozen_at = 0;
+	ents[i].retry_at = 0;
 	ents[i].has_backing = m->has_backing != 0;
 	ents[i].thawing = false;
 	ents[i].backing = m->backing;
@@ -220,8 +275,12 @@ static void thaw_overdue(int64_t now)
 	int i;
 
 	for (i = 0; i < GUARD_MAX; i++) {
-		if (overdue_at(&ents[i]) <= now)
-			thaw(&ents[i], now);
+		if (overdue_at(&ents[i]) > now)
+			continue;
+		if (ents[i].confirmed)
+			thaw(&ents[i], now, false);
+		else
+			thaw_unconfirmed(&ents[i], now);
 	}
 }
 
@@ -282,6 +341,7 @@ void guardian_main(int sock)
 	struct pollfd p[2];
 	int tfd;
 
+	helper_pid = getppid();
 	detach(sock);
 	sock = 3;
 	/* Best effort: there is nobody to report a failure to. */

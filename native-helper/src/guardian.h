@@ -15,6 +15,7 @@
 #include "mountinfo.h"
 
 #define GUARD_GRACE_NS	(2 * 1000000000LL)
+#define GUARD_RETRY_NS	(100 * 1000000LL)	/* unconfirmed and overdue */
 #define GUARD_MAX	(128 + 8)	/* HELD_MAX plus a probe in flight */
 
 enum gmsg_type {
@@ -29,7 +30,8 @@ struct gmsg {
 	uint32_t type;
 	int32_t status;		/* ACK: 0, or the errno that refused it */
 	uint64_t token;
-	int64_t deadline;	/* CLOCK_BOOTTIME ns (ADD: INT64_MAX) */
+	int64_t deadline;	/* CLOCK_BOOTTIME ns (ADD: the earliest the
+				 * freeze's can be, ADD time + timeoutMs) */
 	int64_t frozen_at;	/* CONFIRM: when FIFREEZE returned */
 };
 

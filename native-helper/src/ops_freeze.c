@@ -90,6 +90,9 @@ static void make_members(void)
 		h->has_backing = t->has_backing;
 		h->backing = t->backing;
 		h->token = glink_new_token();
+		/* Until FIFREEZE returns, the earliest its deadline can be: the
+		 * guardian thaws past it (+ grace) should this helper stop. */
+		h->deadline = boot_ns() + op.req.timeout_ms * NS_PER_MS;
 		h->unsafe = config_unsafe_index(t->mount.sb) >= 0;
 		op.members[k] = h;
 	}

@@ -96,7 +96,7 @@ static void probe_resolved(void)
 	t->fd = -1;
 	op.probe.mount = t->mount;
 	op.probe.token = glink_new_token();
-	op.probe.deadline = INT64_MAX;
+	op.probe.deadline = boot_ns() + TIMEOUT_MS_MIN * NS_PER_MS; /* see make_members */
 	op.probe.state = HELD_FREEZING;
 	op.members[0] = &op.probe;
 	op.nmembers = 1;

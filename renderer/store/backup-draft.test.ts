@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupPlanSchema } from '../../app/backup';
+import { backupPlanSchema } from '../../app/backup-schema';
 import { draftFromPlan, draftToPlan, emptyDraft, mountOf, parseArgv, problemsFromServer, withMethod, type PlanDraft } from './backup-draft';
 
 function draft(patch: Partial<PlanDraft> = {}): PlanDraft {

@@ -1,10 +1,11 @@
 /**
  * The wizard's form as the user types it (text fields stay text until they
  * parse), and the pure conversions between it and a plan. Problems are keyed
- * by the field they belong to, so each shows next to its input; the plan is
- * then checked with the contract's own schema, which main checks again.
+ * by the field they belong to, so each shows next to its input. The plan is
+ * then checked with the contract's own schema (plan-check.ts, loaded with the
+ * wizard: it brings zod), and main checks it again.
  */
-import { backupPlanSchema, DEFAULT_HOLD_WINDOW_MS, DEFAULT_QUIESCE_WINDOW_MS, type BackupPlan, type BackupPlanInput, type CommandSpec, type SnapshotMethod } from '../../app/backup';
+import { DEFAULT_HOLD_WINDOW_MS, DEFAULT_QUIESCE_WINDOW_MS, type BackupPlan, type BackupPlanInput, type CommandSpec, type SnapshotMethod } from '../../app/backup';
 
 export interface CommandDraft {
   enabled: boolean;
@@ -205,8 +206,21 @@ function buildCommand(draft: Omit<CommandDraft, 'enabled'>, field: DraftField, t
   return draft.shell ? { argv, timeoutMs, shell: true } : { argv, timeoutMs };
 }
 
-/** The plan the draft describes, or the problems in it. `mountpoints` is the current mount table. */
-export function draftToPlan(draft: PlanDraft, mountpoints: readonly string[] = []): { plan: BackupPlanInput | null; problems: DraftProblems } {
+/** A plan, or the problems that kept the draft from being one. */
+export interface DraftResult {
+  plan: BackupPlanInput | null;
+  problems: DraftProblems;
+}
+
+/** The whole check of a draft: draftToPlan, then the schema (plan-check.ts's checkDraft). */
+export type DraftCheck = (draft: PlanDraft, mountpoints: readonly string[]) => DraftResult;
+
+/**
+ * The plan the draft describes, or the problems in it, by the form's own
+ * rules (the ones a user needs explained in the form's words). `mountpoints`
+ * is the current mount table. The schema's checks follow in plan-check.ts.
+ */
+export function draftToPlan(draft: PlanDraft, mountpoints: readonly string[] = []): DraftResult {
   const problems: DraftProblems = {};
   if (!draft.name.trim()) add(problems, 'name', 'Name the plan: letters, digits, ".", "_" or "-", up to 64.');
   if (draft.mounts.length === 0) add(problems, 'mounts', 'Pick at least one filesystem.');
@@ -265,10 +279,6 @@ export function draftToPlan(draft: PlanDraft, mountpoints: readonly string[] = [
     else plan.retention = { keep };
   }
 
-  if (Object.keys(problems).length === 0) {
-    const parsed = backupPlanSchema.safeParse(plan);
-    if (!parsed.success) for (const issue of parsed.error.issues) add(problems, fieldOfPath(issue.path.join('.')), issue.message);
-  }
   return Object.keys(problems).length === 0 ? { plan, problems } : { plan: null, problems };
 }
 

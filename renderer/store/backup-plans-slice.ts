@@ -2,9 +2,13 @@
  * Saved plans and the wizard's draft: stepping through the form (each step
  * checked before the next), then plans.save and backup.preflight for the
  * review. Main validates the plan again; its problems land on the fields.
+ *
+ * The check of a draft includes the contract's schema, which comes with zod
+ * in its own chunk (deps.loadDraftCheck): opening the wizard starts loading
+ * it, so by the first Next it is there, and moving forward awaits it.
  */
 import type { BackupPlan } from '../../app/backup';
-import { draftFromPlan, draftToPlan, emptyDraft, problemsFromServer, STEP_OF_FIELD, WIZARD_STEPS, withMethod, type DraftField, type DraftProblems, type WizardStep } from './backup-draft';
+import { draftFromPlan, draftToPlan, emptyDraft, problemsFromServer, STEP_OF_FIELD, WIZARD_STEPS, withMethod, type DraftField, type DraftProblems, type DraftResult, type WizardStep } from './backup-draft';
 import { settle } from './settle';
 import type { BackupPlansSlice } from './backup-types';
 import type { AppState, SliceCreator } from './types';
@@ -24,8 +28,28 @@ function withPlan(plans: readonly BackupPlan[], plan: BackupPlan): BackupPlan[] 
 }
 
 export const createBackupPlansSlice: SliceCreator<BackupPlansSlice> = (set, get, deps) => {
-  const openWizard = (draft: BackupPlansSlice['draft'], step: WizardStep) =>
+  /** Counts goToStep calls: a move still waiting for the check is dropped once a newer one starts. */
+  let moves = 0;
+
+  /** The form's rules, then the schema; without the schema (its chunk failed to load) no plan leaves. */
+  async function checkDraft(): Promise<DraftResult> {
+    const loaded = await deps.loadDraftCheck().then(
+      (check) => ({ check, error: null }),
+      (error: unknown) => ({ check: null, error }),
+    );
+    const s = get();
+    const mountpoints = mountpointsOf(s);
+    if (loaded.check) return loaded.check(s.draft, mountpoints);
+    const reason = loaded.error instanceof Error ? loaded.error.message : String(loaded.error);
+    const { problems } = draftToPlan(s.draft, mountpoints);
+    return { plan: null, problems: { ...problems, general: `The plan could not be checked (${reason}). Reload the window, then try again.` } };
+  }
+
+  const openWizard = (draft: BackupPlansSlice['draft'], step: WizardStep) => {
     set({ view: 'backups', backupScreen: 'wizard', draft, wizardStep: step, draftProblems: {}, reviewError: null, reviewPlan: null, preflight: null, runError: null });
+    // Start loading the schema now; a failure is reported by the check that needs it.
+    deps.loadDraftCheck().catch(() => undefined);
+  };
 
   return {
     view: 'filesystems',
@@ -98,12 +122,14 @@ export const createBackupPlansSlice: SliceCreator<BackupPlansSlice> = (set, get,
       });
     },
 
-    goToStep(step) {
-      const s = get();
-      const from = WIZARD_STEPS.indexOf(s.wizardStep);
+    async goToStep(step) {
+      const move = ++moves;
+      const from = WIZARD_STEPS.indexOf(get().wizardStep);
       const to = WIZARD_STEPS.indexOf(step);
       if (to > from) {
-        const { problems } = draftToPlan(s.draft, mountpointsOf(s));
+        const { problems } = await checkDraft();
+        // A newer move, or the user left the wizard, while the check loaded: this one is void.
+        if (move !== moves || get().backupScreen !== 'wizard') return false;
         const stuck = firstStepWithProblem(problems, WIZARD_STEPS.slice(0, to));
         if (stuck) {
           set({ draftProblems: problems, wizardStep: stuck });
@@ -117,7 +143,7 @@ export const createBackupPlansSlice: SliceCreator<BackupPlansSlice> = (set, get,
     },
 
     async saveAndPreflight() {
-      const { plan, problems } = draftToPlan(get().draft, mountpointsOf(get()));
+      const { plan, problems } = await checkDraft();
       if (!plan) {
         set({ draftProblems: problems, wizardStep: firstStepWithProblem(problems, WIZARD_STEPS) ?? 'review' });
         return false;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backupPlanSchema } from '../../app/backup';
+import { backupPlanSchema } from '../../app/backup-schema';
 import { createFakeApi, fail, makeRow, ok } from '../testing/fake-api';
 import { makeReport, makeRunState, RUN_ID, summaryOf } from '../testing/fake-backup';
 import { emptyDraft } from './backup-draft';
@@ -21,25 +21,59 @@ function setup() {
 const PLAN = backupPlanSchema.parse({ version: 1, name: 'nightly', mounts: ['/srv/db'], method: 'image-clone', imageClone: { snapshotDir: '/var/snap' } });
 
 describe('wizard steps', () => {
-  it('checks a step before leaving it, and sends the user back to the step with the problem', () => {
+  it('checks a step before leaving it, and sends the user back to the step with the problem', async () => {
     const { store } = setup();
     store.getState().newPlan();
-    expect(store.getState().goToStep('hooks')).toBe(false);
+    expect(await store.getState().goToStep('hooks')).toBe(false);
     expect(store.getState().wizardStep).toBe('choose');
     expect(store.getState().draftProblems).toMatchObject({ name: expect.any(String), mounts: expect.any(String), snapshotDir: expect.any(String) });
 
     store.getState().updateDraft({ name: 'nightly', mounts: ['/srv/db'], snapshotDir: '/var/snap' });
     expect(store.getState().draftProblems).toEqual({});
-    expect(store.getState().goToStep('hooks')).toBe(true);
+    expect(await store.getState().goToStep('hooks')).toBe(true);
     store.getState().updateDraft({ keep: 'many' });
-    expect(store.getState().goToStep('backup')).toBe(true);
+    expect(await store.getState().goToStep('backup')).toBe(true);
     // The problem is on the backup step: going on to the review stops there.
-    expect(store.getState().goToStep('review')).toBe(false);
+    expect(await store.getState().goToStep('review')).toBe(false);
     expect(store.getState().wizardStep).toBe('backup');
     expect(store.getState().draftProblems.keep).toMatch(/whole number/);
-    // Going back keeps it on its field.
-    store.getState().goToStep('choose');
+    // Going back keeps it on its field, and happens at once.
+    void store.getState().goToStep('choose');
+    expect(store.getState().wizardStep).toBe('choose');
     expect(store.getState().draftProblems.keep).toMatch(/whole number/);
+  });
+
+  it("puts the plan schema's problems on their fields: the form's own rules pass, the contract's do not", async () => {
+    const { store } = setup();
+    store.getState().newPlan();
+    store.getState().updateDraft({ name: 'night ly', mounts: ['/srv/db'], snapshotDir: 'snaps', holdS: '0.5' });
+    expect(await store.getState().goToStep('hooks')).toBe(false);
+    expect(store.getState().wizardStep).toBe('choose');
+    expect(store.getState().draftProblems).toEqual({
+      name: 'letters, digits, ".", "_" or "-", up to 64',
+      snapshotDir: 'an absolute path without NUL or newline',
+      hold: expect.stringMatching(/>=1000/),
+    });
+  });
+
+  it('a newer move wins over one still waiting for the check', async () => {
+    const { store } = setup();
+    store.getState().newPlan();
+    store.getState().updateDraft({ name: 'nightly', mounts: ['/srv/db'], snapshotDir: '/var/snap' });
+    const forward = store.getState().goToStep('hooks');
+    void store.getState().goToStep('choose');
+    expect(await forward).toBe(false);
+    expect(store.getState().wizardStep).toBe('choose');
+  });
+
+  it('without the plan schema (its chunk failed to load) no plan is sent, and the review says why', async () => {
+    const api = createFakeApi({ generation: 1, mounts: [makeRow('m1', { path: '/srv/db' })] });
+    const store = createAppStore({ api, loadDraftCheck: () => Promise.reject(new Error('Failed to fetch dynamically imported module')) });
+    store.setState({ draft: { ...emptyDraft(), name: 'nightly', mounts: ['/srv/db'], snapshotDir: '/var/snap' } });
+    expect(await store.getState().saveAndPreflight()).toBe(false);
+    expect(store.getState().wizardStep).toBe('review');
+    expect(store.getState().draftProblems.general).toMatch(/could not be checked \(Failed to fetch dynamically imported module\)/);
+    expect(api.calls.some((c) => c.method === 'plans.save')).toBe(false);
   });
 
   it('review saves the plan, then pre-flights it', async () => {

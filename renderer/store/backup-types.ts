@@ -39,8 +39,11 @@ export interface BackupPlansSlice {
   reviewPlanAgain(plan: BackupPlan): void;
   deletePlan(name: string): Promise<boolean>;
   updateDraft(patch: Partial<PlanDraft>): void;
-  /** Go to a step; leaving a step checks its fields first (going back never does). */
-  goToStep(step: WizardStep): boolean;
+  /**
+   * Go to a step; leaving a step checks its fields first (going back never
+   * does, and happens at once). Resolves false when the move did not happen.
+   */
+  goToStep(step: WizardStep): Promise<boolean>;
   /** plans.save, then backup.preflight: what the review step shows. */
   saveAndPreflight(): Promise<boolean>;
   /** The user typed a dangerous member's mountpoint: store it in the plan and check again. */

@@ -19,6 +19,8 @@ export function createAppStore(deps: Partial<StoreDeps> & Pick<StoreDeps, 'api'>
   const full: StoreDeps = {
     now: () => performance.now(),
     setTimer: (fn, ms) => setTimeout(fn, ms),
+    // A dynamic import: the schema and zod are a chunk of their own, not in the first one.
+    loadDraftCheck: () => import('./plan-check').then((m) => m.checkDraft),
     ...deps,
   };
   return createStore<AppState>()((set, get) => ({

@@ -6,6 +6,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { FreezeframeApi } from '../../app/contract';
 import type { AppInfo, FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot, Notice } from '../../app/domain';
 import type { AppErrorShape } from '../../app/errors';
+import type { DraftCheck } from './backup-draft';
 import type { BackupSlice } from './backup-types';
 
 export type RowAction = 'freeze' | 'thaw' | 'extend' | 'probe';
@@ -104,6 +105,8 @@ export interface StoreDeps {
   /** Monotonic milliseconds (performance.now). */
   now: () => number;
   setTimer: (fn: () => void, ms: number) => unknown;
+  /** The wizard's full check of a draft (with the plan schema, so with zod): loaded on demand. */
+  loadDraftCheck: () => Promise<DraftCheck>;
 }
 
 export type SliceCreator<T> = (set: AppStore['setState'], get: AppStore['getState'], deps: StoreDeps) => T;

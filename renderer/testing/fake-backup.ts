@@ -3,7 +3,8 @@
  * the contract's schema (as main does), a pre-flight made from the plan, and
  * builders for run states and reports that tests adjust and emit.
  */
-import { backupPlanSchema, type BackupPlan, type BackupReport, type BackupRunState, type Preflight, type ReportSummary } from '../../app/backup';
+import type { BackupPlan, BackupReport, BackupRunState, Preflight, ReportSummary } from '../../app/backup';
+import { backupPlanSchema } from '../../app/backup-schema';
 import type { MethodName, Params, Result, ResultOf } from '../../app/contract';
 
 type Handler<M extends MethodName> = (params: Params<M>) => Result<ResultOf<M>> | Promise<Result<ResultOf<M>>>;

@@ -2,6 +2,7 @@
 import { render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { MountRow } from '../../app/domain';
+import { LazyBackupsView } from '../components/lazy-backups-view';
 import { createAppStore, StoreContext } from '../store/store';
 import type { AppStore } from '../store/types';
 import { createFakeApi, type FakeApi } from './fake-api';
@@ -22,6 +23,27 @@ export function storeWith(rows: MountRow[], api: FakeApi = createFakeApi({ gener
 export function renderWithStore(ui: ReactElement, store: AppStore, api: FakeApi): TestApp {
   const result = render(<StoreContext.Provider value={store}>{ui}</StoreContext.Provider>);
   return { ...result, store, api };
+}
+
+/**
+ * The Backups view is a lazy chunk (components/lazy-backups-view.tsx): its
+ * first render in a test file suspends until the chunk is loaded, and the
+ * wizard's first step forward waits for the plan schema's chunk. Tests of
+ * the view itself run this once (beforeAll), so that their renders and
+ * clicks settle as they do in the app once both chunks are in;
+ * lazy-backups-view.test.tsx covers the loading itself.
+ */
+export async function loadBackupsView(): Promise<void> {
+  const { store } = storeWith([]);
+  store.setState({ view: 'backups' });
+  const view = render(
+    <StoreContext.Provider value={store}>
+      <LazyBackupsView />
+    </StoreContext.Provider>,
+  );
+  await view.findByRole('button', { name: 'New plan' });
+  view.unmount();
+  await import('../store/plan-check');
 }
 
 /**

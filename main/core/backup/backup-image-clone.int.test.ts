@@ -60,7 +60,7 @@ describe.skipIf(!rootTests.ok)('image-clone backups of real loop mounts', () => 
       await run('sync', ['-f', m.mountpoint]);
     }
     // A writer to both, all through the run: it blocks while frozen and must go on after the thaw.
-    const writer = spawn('sh', ['-c', `i=0; while :; do echo $i >> '${ext4.mountpoint}/log'; echo $i >> '${xfs.mountpoint}/log'; i=$((i+1)); sleep 0.02; done`], { detached: true, stdio: 'ignore' });
+    const writer = spawn('sh', ['-c', `i=0; while :; do echo $i >> '${ext4.mountpoint}/log'; echo $i >> '${xfs.mountpoint}/log'; i=$((i+1)); sleep 0.002; done`], { detached: true, stdio: 'ignore' });
     try {
       await new Promise((r) => setTimeout(r, 300));
       const report = await t.runPlan(plan('group', { backup: { destination: join(fixture.dir, 'exports'), verify: true } }));
@@ -72,6 +72,9 @@ describe.skipIf(!rootTests.ok)('image-clone backups of real loop mounts', () => 
       expect(report.quiesce.withinWindow).toBe(true);
       expect(report.maxWritersBlocked).toBeGreaterThanOrEqual(1);
       expect(report.members.map((m) => m.capture)).toEqual(['frozen', 'frozen']);
+      const sync = report.timeline.find((p) => p.phase === 'sync');
+      expect(sync?.outcome).toBe('ok');
+      expect(sync?.detail).toMatch(new RegExp(`^sync -f: ${ext4.mountpoint} \\d+ ms, ${xfs.mountpoint} \\d+ ms$`));
       expect(report.verification.map((v) => [v.mountpoint, v.ok])).toEqual([
         [ext4.mountpoint, true],
         [xfs.mountpoint, true],

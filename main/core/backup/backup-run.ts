@@ -190,8 +190,14 @@ export class BackupRun {
     await this.startHoldHook();
     if (plan.preSync) {
       await this.step('sync', async () => {
-        for (const member of this.members) await this.deps.movers.syncFilesystem(member.mountpoint, this.windowLeftMs(), this.stopCapture.signal);
+        const took: string[] = [];
+        for (const member of this.members) {
+          const startedAt = Date.now();
+          await this.deps.movers.syncFilesystem(member.mountpoint, this.windowLeftMs(), this.stopCapture.signal);
+          took.push(`${member.mountpoint} ${Date.now() - startedAt} ms`);
+        }
         this.throwIfStopped();
+        return `sync -f: ${took.join(', ')}`;
       });
     } else this.skip('sync', 'the plan turns the pre-sync off');
     await this.freezeGroup();
@@ -292,7 +298,7 @@ export class BackupRun {
     const group = this.group;
     if (!group) return Promise.resolve();
     this.thawing ??= (async () => {
-      this.writers?.stop();
+      await this.writers?.finish();
       this.setPhase('thaw');
       const startedAt = Date.now();
       try {

@@ -7,7 +7,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { backupPlanSchema, PLAN_NAME_PATTERN, type BackupPlan, type BackupPlanInput } from '../../../app/backup';
+import { PLAN_NAME_PATTERN, type BackupPlan, type BackupPlanInput } from '../../../app/backup';
+import { backupPlanSchema } from '../../../app/backup-schema';
 import { BackupError } from './backup-error';
 import { readIfExists, writeFileAtomic } from './config-files';
 

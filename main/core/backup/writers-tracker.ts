@@ -28,9 +28,23 @@ export class WritersTracker {
     this.timer = undefined;
   }
 
-  private async poll(): Promise<void> {
+  /**
+   * One last count just before the thaw, then stop: a hold shorter than the
+   * interval would otherwise fall between two polls and report no writers.
+   * Bounded, so the thaw is never held up by more than `budgetMs`.
+   */
+  async finish(budgetMs = 10): Promise<void> {
+    if (this.timer) {
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([this.poll(true), new Promise<void>((resolve) => (timeout = setTimeout(resolve, budgetMs)))]);
+      clearTimeout(timeout);
+    }
+    this.stop();
+  }
+
+  private async poll(final = false): Promise<void> {
     const helper = this.helper();
-    if (!helper || this.polling || !this.timer) return;
+    if (!helper || (this.polling && !final) || !this.timer) return;
     this.polling = true;
     try {
       const blocked = new Set<string>();

@@ -1,10 +1,12 @@
 import { act, cleanup, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backupPlanSchema, type BackupReport } from '../../../app/backup';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { BackupReport } from '../../../app/backup';
+import { backupPlanSchema } from '../../../app/backup-schema';
 import { App } from '../../app';
 import { makeReport, RUN_ID, summaryOf } from '../../testing/fake-backup';
-import { renderWithStore, storeWith } from '../../testing/render';
+import { loadBackupsView, renderWithStore, storeWith } from '../../testing/render';
 
+beforeAll(loadBackupsView);
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();

@@ -1,10 +1,11 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backupPlanSchema } from '../../../app/backup';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { backupPlanSchema } from '../../../app/backup-schema';
 import { App } from '../../app';
 import { makeReport, makeRunState, RUN_ID } from '../../testing/fake-backup';
-import { renderWithStore, storeWith } from '../../testing/render';
+import { loadBackupsView, renderWithStore, storeWith } from '../../testing/render';
 
+beforeAll(loadBackupsView);
 afterEach(() => {
   cleanup();
   vi.useRealTimers();

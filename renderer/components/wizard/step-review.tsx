@@ -82,7 +82,7 @@ function ProblemList() {
             <li key={field}>
               {message}{' '}
               {step !== 'review' ? (
-                <button type="button" className="link-button" onClick={() => goToStep(step)}>
+                <button type="button" className="link-button" onClick={() => void goToStep(step)}>
                   Go to {STEP_TITLES[step]}
                 </button>
               ) : null}

@@ -18,7 +18,7 @@ export function WizardSteps() {
       {WIZARD_STEPS.map((step, i) => (
         <li key={step} className={step === current ? 'wizard-steps__step is-current' : 'wizard-steps__step'} aria-current={step === current ? 'step' : undefined}>
           {i < currentIndex ? (
-            <button type="button" className="link-button" onClick={() => goToStep(step)}>
+            <button type="button" className="link-button" onClick={() => void goToStep(step)}>
               {i + 1}. {STEP_TITLES[step]}
             </button>
           ) : (

@@ -1,10 +1,11 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../app';
 import { fail, makeRow } from '../../testing/fake-api';
 import { DIGEST, makePreflight } from '../../testing/fake-backup';
-import { renderWithStore, storeWith } from '../../testing/render';
+import { loadBackupsView, renderWithStore, storeWith } from '../../testing/render';
 
+beforeAll(loadBackupsView);
 afterEach(cleanup);
 
 const ROWS = [

@@ -41,7 +41,7 @@ export function Wizard() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (next) goToStep(next);
+    if (next) void goToStep(next);
   };
 
   return (
@@ -62,7 +62,7 @@ export function Wizard() {
         <StepBody step={step} />
         <div className="wizard__buttons">
           {previous ? (
-            <button type="button" className="button" onClick={() => goToStep(previous)}>
+            <button type="button" className="button" onClick={() => void goToStep(previous)}>
               Back
             </button>
           ) : null}
