@@ -14,13 +14,13 @@
  *   while main sends freeze.thaw, so the request waits in the helper's stdin
  *   when the fault hits; the helper then continues (unless it is the target).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoopMount } from '../e2e/fixture/loop-mounts';
-import { fileSha256, sleep, startWriter, taskState, waitUntilBlocked, type Writer } from '../e2e/fixture/writer';
+import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../e2e/fixture/writer';
 import { AppProcess } from './fixture/app-process';
-import { FIFREEZE, kernelStack, threadsInIoctl, waitForIoctl, writerAtFreezeBarrier } from './fixture/procfs';
+import { FIFREEZE, threadsInIoctl, waitForIoctl, writerAtFreezeBarrier } from './fixture/procfs';
 import { LONG } from './fixture/results';
 import type { RendererDriver, RendererPage } from './fixture/renderer';
 
@@ -81,7 +81,6 @@ export async function runCell(fault: Fault, phase: Phase, mount: LoopMount, brow
     await app.ok('helper.start');
     const tree = app.processTree();
     if (!tree.helper || !tree.guardian) throw new Error(`no helper/guardian under main ${app.pid}`);
-    if (process.env.FF_DEBUG_STRACE) { spawn('strace', ['-ttt', '-s', '600', '-e', 'trace=read,write', '-e', 'signal=none', '-o', `${process.env.FF_DEBUG_STRACE}/${tag}.txt`, '-p', String(tree.helper)], { stdio: 'ignore' }); await sleep(500); } // DEBUG-TEMP
     const renderer = fault.startsWith('renderer');
     if (renderer) page = await browser!.open(app.url);
     const caller: Caller = page ?? app;
@@ -122,17 +121,12 @@ export async function runCell(fault: Fault, phase: Phase, mount: LoopMount, brow
       stopped.splice(stopped.indexOf(tree.helper), 1);
     }
 
-    const dbg = (what: string): void => { if (process.env.FF_DEBUG_CELL) console.log(`DBG ${tag} +${(performance.now() - faultAt).toFixed(0)} ms ${what}`); }; // DEBUG-TEMP
-    if (process.env.FF_DEBUG_CELL) for (const tid of threadsInIoctl(tree.helper, FIFREEZE)) { try { console.log(`DBG stack ${tid}: ${readFileSync(`/proc/${tree.helper}/task/${tid}/stack`, 'utf8').split('\n').slice(0, 6).join(' | ')}`); } catch (e) { console.log(`DBG stack: ${String(e)}`); } } // DEBUG-TEMP
-    dbg(`after fault: slipped ${slipped.length}, writer ${JSON.stringify(taskState(writer.pid))} ${kernelStack(writer.pid).split("\n").slice(0,3).join(" | ")}, helper in FIFREEZE ${threadsInIoctl(tree.helper, FIFREEZE).length}`); // DEBUG-TEMP
-    void writer.done.then(() => dbg('writer done')); // DEBUG-TEMP
     const code = await Promise.race([writer.done, sleep(plan.boundMs + 10_000).then(() => 'timeout' as const)]);
     const thawMs = performance.now() - faultAt;
     if (code !== 0) throw new Error(`the blocked writer did not finish (${String(code)}) within ${plan.boundMs + 10_000} ms of the fault`);
     if (fileSha256(writer.target) !== writer.sha256) throw new Error('checksum mismatch after thaw');
     for (const w of slipped) if ((await w.done) !== 0 || fileSha256(w.target) !== w.sha256) throw new Error(`writer ${w.target}, done before the freeze took hold, failed or has the wrong bytes`);
     if (thawMs > plan.boundMs) throw new Error(`thawed ${thawMs.toFixed(0)} ms after the fault; bound ${plan.bound}`);
-    dbg('resuming'); // DEBUG-TEMP
     for (const pid of stopped.splice(0)) cont(pid);
 
     await recover(fault, app, browser, mount, tag, page);

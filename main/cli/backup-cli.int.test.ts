@@ -5,7 +5,7 @@
  * plan root must not trust, 143 after SIGTERM (thawed first).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,30 @@ describe.skipIf(!rootTests.ok)('freezeframe backup (the CLI) on real loop mounts
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/PLAN_INVALID: .*mounts\.0/);
     expect(invalid.stderr).toMatch(/imageClone\.snapshotDir/);
+  });
+
+  it("stderr to a file on the frozen member (cron's 2>log): its lines wait for the thaw, and the hold ends on time", async () => {
+    const logPath = join(ext4.mountpoint, 'cli-progress.log');
+    const fd = openSync(logPath, 'w');
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolveRun) => {
+      const plan = imagePlan('cli-log-on-member', { holdWindowMs: 3000 });
+      const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--plan', planFile('cli-log-on-member', plan), '--config-dir', configDir, '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', fd] });
+      let stdout = '';
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolveRun({ code, stdout });
+      });
+    });
+    closeSync(fd);
+    const log = readFileSync(logPath, 'utf8');
+    expect(result.code, log).toBe(0);
+    const report = JSON.parse(result.stdout) as BackupReport;
+    expect(report).toMatchObject({ outcome: 'succeeded', trustworthy: true, hold: { withinWindow: true } });
+    expect(report.hold!.heldMs).toBeLessThan(2000);
+    // Every line still arrives, in order.
+    expect(log).toMatch(/freeze \(running\)[\s\S]*snapshot \(running\)[\s\S]*succeeded, snapshot trustworthy/);
   });
 
   it('SIGTERM while waiting for the operator: thawed first, cancelled report, exit 143', async () => {

@@ -6,13 +6,14 @@
  * its commands (as root it must be root's alone). Progress on stderr, the
  * report on stdout, exit 0 only for a trustworthy, fully successful run.
  */
+import { fstatSync } from 'node:fs';
 import type { BackupReport, BackupRunState, Preflight } from '../../app/backup';
 import type { Result } from '../../app/contract';
 import { toErrorShape } from '../core/core-error';
 import { createCore, defaultConfigDir } from '../core/index';
 import type { Core, CoreOptions } from '../core/api';
 import { BACKUP_USAGE, parseBackupArgs } from './backup-args';
-import { readPlanFile } from './plan-file';
+import { checkRootConfigDir, readPlanFile } from './plan-file';
 
 export interface BackupCliEnvironment {
   helperPath: string;
@@ -31,7 +32,20 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, sigint: 130, sigterm: 143 } as
 export async function runBackupCli(argv: readonly string[], env: BackupCliEnvironment): Promise<number> {
   const stdout = env.stdout ?? process.stdout;
   const stderr = env.stderr ?? process.stderr;
-  const say = (text: string): void => void stderr.write(`freezeframe backup: ${text}\n`);
+  // stderr to a file (cron's `2>/var/log/...`) is written synchronously, and that file may be on a
+  // member of the group: while anything is frozen, lines wait in memory (as the core's log does).
+  let frozenNow = (): boolean => false;
+  const held: string[] = [];
+  const holdWhileFrozen = env.stderr === undefined && stderrIsFile();
+  const say = (text: string): void => {
+    const line = `freezeframe backup: ${text}\n`;
+    if (holdWhileFrozen && frozenNow()) {
+      held.push(line);
+      return;
+    }
+    if (held.length) stderr.write(held.splice(0).join(''));
+    stderr.write(line);
+  };
   const args = parseBackupArgs(argv);
   if (args.kind === 'help') {
     await write(stdout, `${BACKUP_USAGE}\n`);
@@ -42,16 +56,19 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     return EXIT.usage;
   }
 
+  const euid = process.geteuid?.() ?? -1;
+  const configDir = args.configDir ?? env.defaultConfigDir ?? defaultConfigDir();
   let plan;
   try {
-    plan = await readPlanFile(args.planFile, process.geteuid?.() ?? -1);
+    plan = await readPlanFile(args.planFile, euid);
+    // The run reads the plan back from the config dir: as root, nobody else may be able to swap it there.
+    if (euid === 0) await checkRootConfigDir(configDir);
   } catch (error) {
     const { code, message } = toErrorShape(error).shape;
     say(`${code}: ${message}`);
     return EXIT.usage;
   }
 
-  const configDir = args.configDir ?? env.defaultConfigDir ?? defaultConfigDir();
   const core = await createCore({
     frontDoor: 'cli',
     appVersion: env.appVersion,
@@ -61,6 +78,7 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     appDataDirs: [configDir],
     configDir,
   });
+  frozenNow = () => core.frozenCount() > 0;
 
   let signalled: NodeJS.Signals | undefined;
   let runId: string | undefined;
@@ -93,6 +111,16 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await core.shutdown();
+    frozenNow = () => false;
+    if (held.length) await write(stderr, held.splice(0).join(''));
+  }
+}
+
+function stderrIsFile(): boolean {
+  try {
+    return fstatSync(2).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -334,6 +334,7 @@ export class BackupRun {
 
   private windowRanOut(window: WindowName): void {
     if (!this.stillCapturing()) return;
+    this.record.expiredWindow ??= window;
     const ms = window === 'hold' ? this.plan.holdWindowMs : this.plan.quiesceWindowMs;
     const message = `The ${window} window (${seconds(ms)}) ran out before the snapshot was done${this.group ? '; the filesystems were thawed' : '; nothing was frozen'}.`;
     this.stop(new BackupError('WINDOW_EXCEEDED', message), `${message} Retry the run.`);

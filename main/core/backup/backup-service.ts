@@ -74,6 +74,8 @@ export class BackupService {
     this.refuseWhileFrozen('start a backup');
     const plan = await this.plans.get(name);
     const { preflight, members } = await this.check(plan);
+    // Again, after the awaits: a freeze by hand meanwhile would leave the approval below waiting on a frozen disk.
+    this.refuseWhileFrozen('start a backup');
     if (!preflight.commandsConfirmed) {
       if (confirmCommands !== preflight.commandsDigest) {
         throw new BackupError('COMMANDS_NOT_CONFIRMED', `The plan "${name}" runs ${preflight.commands.length} command(s) you have not confirmed (or they changed): review them and confirm.`);

@@ -45,9 +45,12 @@ export async function afterThaw(run: BackupRun, deps: BackupRunDeps, signal: Abo
   if (postThaw && quiesceBegan) {
     await attempt(() =>
       run.step('post-thaw-hook', async () => {
-        const outcome = await runCommand({ argv: postThaw.argv, shell: postThaw.shell, env: run.commandEnv, timeoutMs: postThaw.timeoutMs, signal, onLine: (s, t) => run.output('post-thaw', s, t) });
+        // It undoes what the pre-freeze hook did (unlock, resume): a cancel that came earlier does not
+        // stop it (it still has its own timeout); only a cancel while it runs does.
+        const stoppable = !signal.aborted;
+        const outcome = await runCommand({ argv: postThaw.argv, shell: postThaw.shell, env: run.commandEnv, timeoutMs: postThaw.timeoutMs, ...(stoppable && { signal }), onLine: (s, t) => run.output('post-thaw', s, t) });
         record.hooks.push(hookRecord('post-thaw', postThaw.argv, outcome, succeeded(outcome) ? 'ok' : outcome.timedOut ? 'timed-out' : 'failed'));
-        if (signal.aborted) throw new BackupError('CANCELLED', 'Cancelled during the post-thaw hook.');
+        if (stoppable && signal.aborted) throw new BackupError('CANCELLED', 'Cancelled during the post-thaw hook.');
         if (!succeeded(outcome)) {
           const trust = record.trustworthy ? ' The snapshot itself was taken while frozen and stays trustworthy.' : '';
           throw new BackupError('HOOK_FAILED', `The post-thaw hook ${describeOutcome(outcome, postThaw.timeoutMs)}.${trust}`, outcome.tail);

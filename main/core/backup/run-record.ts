@@ -20,6 +20,8 @@ export class RunRecord {
   /** Set by a cancel only: a step that stopped because a window ran out is a failure, not a cancel. */
   cancelled = false;
   untrustworthyReason: string | undefined;
+  /** The clock that ran out before the snapshot was done, if one did. */
+  expiredWindow: 'hold' | 'quiesce' | undefined;
   /** The snapshot step finished (a method-specific capture exists). */
   captured = false;
   maxWritersBlocked = 0;
@@ -68,6 +70,8 @@ export class RunRecord {
     const quiesceEnd = this.quiesceEndedAt ?? endedAt;
     const quiesceMs = quiesceEnd - quiesceStart;
     const trustworthy = this.trustworthy;
+    // A WINDOW_EXCEEDED names one clock: the other's figure stands on its own.
+    const ranOut = (window: 'hold' | 'quiesce'): boolean => this.expiredWindow === window || (this.expiredWindow === undefined && this.error?.code === 'WINDOW_EXCEEDED');
     const first = this.exports[0];
     return {
       version: 1,
@@ -87,7 +91,7 @@ export class RunRecord {
               thawedAt: this.thawedAt,
               heldMs: this.heldMs ?? this.thawedAt - this.frozenAt,
               windowMs: this.plan.holdWindowMs,
-              withinWindow: (this.heldMs ?? this.thawedAt - this.frozenAt) <= this.plan.holdWindowMs && this.error?.code !== 'WINDOW_EXCEEDED',
+              withinWindow: (this.heldMs ?? this.thawedAt - this.frozenAt) <= this.plan.holdWindowMs && !ranOut('hold'),
             }
           : null,
       quiesce: {
@@ -95,7 +99,7 @@ export class RunRecord {
         endedAt: quiesceEnd,
         ms: quiesceMs,
         windowMs: this.plan.quiesceWindowMs,
-        withinWindow: quiesceMs <= this.plan.quiesceWindowMs && this.error?.code !== 'WINDOW_EXCEEDED',
+        withinWindow: quiesceMs <= this.plan.quiesceWindowMs && !ranOut('quiesce'),
       },
       members: this.members,
       maxWritersBlocked: this.maxWritersBlocked,
