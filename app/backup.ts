@@ -203,3 +203,17 @@ export interface ReportSummary {
   heldMs: number | null;
   holdWindowMs: number;
 }
+
+/** The history list's line for a report (main's store and the renderer's fakes share it). */
+export function summarize(report: BackupReport): ReportSummary {
+  return {
+    runId: report.runId,
+    planName: report.plan.name,
+    method: report.plan.method,
+    startedAt: report.startedAt,
+    outcome: report.outcome,
+    trustworthy: report.trustworthy,
+    heldMs: report.hold?.heldMs ?? null,
+    holdWindowMs: report.plan.holdWindowMs,
+  };
+}

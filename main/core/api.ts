@@ -4,6 +4,7 @@
  * Both adapters are thin: they move bytes and check who is calling; the
  * core validates parameters (app/schemas.ts) and does the work.
  */
+import type { Preflight } from '../../app/backup';
 import type { ContractEvents, EventName, Result } from '../../app/contract';
 import type { HelperClient } from '../helper/client';
 
@@ -44,4 +45,18 @@ export interface CoreOptions {
    * ~/.config/freezeframe). Defaults to the latter.
    */
   configDir?: string;
+  /**
+   * Main's own confirmation of a plan's commands, in a UI the renderer can
+   * neither draw nor answer (Electron: a native dialog). When present,
+   * backup.start runs new or changed commands only once this resolved true:
+   * the digest the renderer passes back is not enough. Absent (web mode,
+   * CLI), that digest is the confirmation.
+   */
+  confirmCommands?(request: CommandsConfirmationRequest): Promise<boolean>;
+}
+
+/** What the user is asked to approve: the plan, and each command exactly as it will run. */
+export interface CommandsConfirmationRequest {
+  planName: string;
+  commands: Preflight['commands'];
 }

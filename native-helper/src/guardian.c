@@ -4,11 +4,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <stdio.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 

@@ -3,7 +3,7 @@
  * the contract's schema (as main does), a pre-flight made from the plan, and
  * builders for run states and reports that tests adjust and emit.
  */
-import type { BackupPlan, BackupReport, BackupRunState, Preflight, ReportSummary } from '../../app/backup';
+import { summarize, type BackupPlan, type BackupReport, type BackupRunState, type Preflight } from '../../app/backup';
 import { backupPlanSchema } from '../../app/backup-schema';
 import type { MethodName, Params, Result, ResultOf } from '../../app/contract';
 
@@ -104,18 +104,7 @@ export function makeReport(plan: BackupPlan, overrides: Partial<BackupReport> = 
   };
 }
 
-export function summaryOf(report: BackupReport): ReportSummary {
-  return {
-    runId: report.runId,
-    planName: report.plan.name,
-    method: report.plan.method,
-    startedAt: report.startedAt,
-    outcome: report.outcome,
-    trustworthy: report.trustworthy,
-    heldMs: report.hold?.heldMs ?? null,
-    holdWindowMs: report.plan.holdWindowMs,
-  };
-}
+export const summaryOf = summarize;
 
 /** Handlers over an in-memory plan store, as main would answer a well-formed session. */
 export interface FakeBackupStore {

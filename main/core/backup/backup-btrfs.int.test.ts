@@ -2,7 +2,8 @@
  * The btrfs method on a real kernel: alone, nothing is frozen and a
  * read-only snapshot is taken (atomic by itself); in a group with an ext4
  * member, the ext4 one is frozen and cloned while the btrfs snapshot is
- * taken inside the same window. Retention removes the older snapshot.
+ * taken inside the same window. Retention removes the older snapshot. Two
+ * subvolumes sharing one snapshot folder get one snapshot each.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import type { FreezeWindow } from '../../../app/domain';
 import { rootTests } from '../../../e2e/fixture/helper-harness';
 import { LoopFixture, type LoopMount } from '../../../e2e/fixture/loop-mounts';
 import { run } from '../../../e2e/fixture/run';
-import { expectAllThawed, startBackupCore, type BackupTestCore } from './testing/backup-int-harness';
+import { eventsOf, expectAllThawed, startBackupCore, type BackupTestCore } from './testing/backup-int-harness';
 
 describe.skipIf(!rootTests.ok)('btrfs snapshots, alone and in a mixed group', () => {
   let fixture: LoopFixture;
@@ -87,6 +88,29 @@ describe.skipIf(!rootTests.ok)('btrfs snapshots, alone and in a mixed group', ()
     const windows = await t.ok<FreezeWindow[]>('history.list');
     expect(windows.map((w) => w.path)).toEqual([ext4.mountpoint]);
     await expectAllThawed(t, [btrfs.mountpoint, ext4.mountpoint]);
+  });
+
+  it('two subvolumes of one btrfs sharing an explicit snapshot folder: one snapshot each, retention removes both', async () => {
+    const volumes: string[] = [];
+    for (const name of ['vol-a', 'vol-b']) {
+      await run('btrfs', ['subvolume', 'create', join(btrfs.mountpoint, name)]);
+      writeFileSync(join(btrfs.mountpoint, name, 'data.txt'), `${name}\n`);
+      volumes.push(await fixture.bind(join(btrfs.mountpoint, name)));
+    }
+    const plan = { version: 1 as const, name: 'vols', mounts: volumes, method: 'btrfs' as const, btrfs: { snapshotDir: join(btrfs.mountpoint, 'snaps') }, retention: { keep: 1 } };
+    const first = await t.runPlan(plan);
+    expect(first.error).toBeUndefined();
+    expect(first.trustworthy).toBe(true);
+    const paths = first.members.map((m) => m.snapshot!.path!);
+    expect(paths).toEqual([0, 1].map((i) => join(btrfs.mountpoint, 'snaps', `vols-${first.runId}-${i}`)));
+    expect(paths.map((p) => readFileSync(join(p, 'data.txt'), 'utf8'))).toEqual(['vol-a\n', 'vol-b\n']);
+
+    const second = await t.runPlan(plan);
+    expect(second.error).toBeUndefined();
+    expect([...second.retention.removed].sort()).toEqual(paths);
+    expect(paths.map((p) => existsSync(p))).toEqual([false, false]);
+    expect(second.members.map((m) => existsSync(m.snapshot!.path!))).toEqual([true, true]);
+    expect(eventsOf(t, 'backup.output').filter((l) => l.runId === second.runId && l.stream === 'stderr')).toEqual([]);
   });
 
   it('a btrfs plan with an ext4 member it cannot capture is blocked up front', async () => {

@@ -1,11 +1,13 @@
 /**
  * The backup wizard's contract methods: plans, pre-flight, one run at a
  * time, reports. The commands of a plan run only once the user confirmed
- * exactly those commands (their digest); a run's report is saved after
- * its thaw, and only then is the run over.
+ * exactly those commands (their digest, and main's own dialog where there
+ * is one); a run's report is saved after its thaw, and only then is the
+ * run over.
  */
-import type { BackupPlan, BackupPlanInput, BackupReport, BackupRunState, Preflight, ReportSummary } from '../../../app/backup';
+import { summarize, type BackupPlan, type BackupPlanInput, type BackupReport, type BackupRunState, type Preflight, type ReportSummary } from '../../../app/backup';
 import type { ContractEvents } from '../../../app/contract';
+import type { CoreOptions } from '../api';
 import { CoreError } from '../core-error';
 import type { FreezeService } from '../freeze-service';
 import type { MountBase } from '../mount-table';
@@ -13,9 +15,9 @@ import { BackupError } from './backup-error';
 import { BackupRun, type BackupRunDeps } from './backup-run';
 import type { DataMovers } from './data-movers';
 import { PlanStore } from './plan-store';
-import { runPreflight, type PreflightResult } from './preflight';
+import { runPreflight, seconds, type PreflightResult } from './preflight';
 import { reportFilename, reportToMarkdown } from './report-markdown';
-import { ReportStore, summarize } from './report-store';
+import { ReportStore } from './report-store';
 import { newRunId } from './run-id';
 
 export interface BackupServiceDeps {
@@ -34,6 +36,8 @@ export interface BackupServiceDeps {
   log(level: 'info' | 'warn' | 'error', message: string): void;
   appVersion: string;
   writersIntervalMs?: number;
+  /** Main's own confirmation of new or changed commands (Electron); without it the caller's digest confirms. */
+  confirmCommands?: CoreOptions['confirmCommands'];
 }
 
 /** Reports kept in memory too, so a run's report is there even if saving it failed. */
@@ -43,6 +47,8 @@ export class BackupService {
   readonly plans: PlanStore;
   readonly reports: ReportStore;
   private run: BackupRun | undefined;
+  /** The plan whose commands main's dialog is asking about now (one dialog at a time). */
+  private confirming: string | undefined;
   private readonly recent = new Map<string, BackupReport>();
 
   constructor(private readonly deps: BackupServiceDeps) {
@@ -76,13 +82,13 @@ export class BackupService {
     const { preflight, members } = await this.check(plan);
     // Again, after the awaits: a freeze by hand meanwhile would leave the approval below waiting on a frozen disk.
     this.refuseWhileFrozen('start a backup');
+    // Before any confirmation: nobody is asked to approve commands of a plan that cannot run.
+    if (preflight.blockers.length) throw new BackupError('PLAN_INVALID', `The plan "${name}" cannot run now: ${preflight.blockers.join(' ')}`);
     if (!preflight.commandsConfirmed) {
-      if (confirmCommands !== preflight.commandsDigest) {
-        throw new BackupError('COMMANDS_NOT_CONFIRMED', `The plan "${name}" runs ${preflight.commands.length} command(s) you have not confirmed (or they changed): review them and confirm.`);
-      }
+      await this.confirm(name, preflight, confirmCommands);
+      this.refuseWhileFrozen('start a backup'); // the dialog may have stayed open a while
       await this.plans.approve(name, preflight.commandsDigest);
     }
-    if (preflight.blockers.length) throw new BackupError('PLAN_INVALID', `The plan "${name}" cannot run now: ${preflight.blockers.join(' ')}`);
     if (this.run) throw new BackupError('BACKUP_RUNNING', 'Another run started meanwhile.');
 
     const run = new BackupRun(newRunId(), plan, members, {
@@ -99,6 +105,20 @@ export class BackupService {
     this.deps.log('info', `backup: run ${run.runId} of plan "${name}" started (${plan.method}, ${plan.mounts.join(', ')})`);
     void this.finish(run);
     return run.state();
+  }
+
+  /**
+   * freeze.extend of a filesystem the run holds frozen: refused, so the
+   * helper's deadline stays the run's hold window. (A Thaw stays allowed:
+   * the run then reports that the freeze ended early, untrustworthy.)
+   */
+  refuseExtend(row: MountBase | undefined): void {
+    const run = this.run;
+    if (!row || !run?.holds(row.majorMinor)) return;
+    throw new BackupError(
+      'BACKUP_RUNNING',
+      `${row.path} is held frozen by the backup run of "${run.plan.name}": its hold window (${seconds(run.plan.holdWindowMs)}) is enforced, so its deadline cannot be extended. Thaw it to end the freeze now (the run then fails, its snapshot untrustworthy), or cancel the run.`,
+    );
   }
 
   confirmSnapshot(runId: string, notes?: string): BackupRunState {
@@ -140,11 +160,23 @@ export class BackupService {
 
   private finished: Promise<void> = Promise.resolve();
 
+  /**
+   * Runs to the end, saves the report, then says so: reports.changed, and
+   * a last backup.progress in a final state, which the wizard and the CLI
+   * wait for. Also when execute() rejects (a bug): the run is then ended
+   * as failed (INTERNAL), thawed, and its report kept and saved.
+   */
   private async finish(run: BackupRun): Promise<void> {
     let release: () => void = () => undefined;
     this.finished = new Promise((resolve) => (release = resolve));
     try {
-      const report = await run.execute();
+      let report: BackupReport;
+      try {
+        report = await run.execute();
+      } catch (error) {
+        this.deps.log('error', `backup: run ${run.runId} failed unexpectedly: ${(error as Error)?.stack ?? String(error)}`);
+        report = await run.abandon(error);
+      }
       this.remember(report);
       // Only now, after the thaw: the config dir may be on a member of the group.
       try {
@@ -153,15 +185,35 @@ export class BackupService {
         this.deps.log('error', `backup: could not save the report of run ${run.runId}: ${(error as Error).message}`);
       }
       this.deps.log('info', `backup: run ${run.runId} ${report.outcome}${report.error ? ` (${report.error.code}: ${report.error.message})` : ''}, ${report.trustworthy ? 'trustworthy' : 'untrustworthy'}`);
+    } catch (error) {
+      this.deps.log('error', `backup: run ${run.runId} could not be ended cleanly: ${(error as Error)?.stack ?? String(error)}`);
+    } finally {
       this.run = undefined;
       this.deps.emit('reports.changed', await this.listReports().catch(() => []));
       this.deps.emit('backup.progress', run.state());
-    } catch (error) {
-      this.deps.log('error', `backup: run ${run.runId} failed unexpectedly: ${(error as Error).stack ?? String(error)}`);
-      this.run = undefined;
-    } finally {
       release();
     }
+  }
+
+  /** The caller's digest must match; where main has its own dialog, the user must approve there too. */
+  private async confirm(name: string, preflight: Preflight, digest: string | undefined): Promise<void> {
+    const count = `${preflight.commands.length} command(s)`;
+    if (digest !== preflight.commandsDigest) {
+      throw new BackupError('COMMANDS_NOT_CONFIRMED', `The plan "${name}" runs ${count} you have not confirmed (or they changed): review them and confirm.`);
+    }
+    const ask = this.deps.confirmCommands;
+    if (!ask) return; // web mode, CLI: the digest the caller saw is the confirmation
+    if (this.confirming !== undefined) throw new BackupError('BACKUP_RUNNING', `The commands of the plan "${this.confirming}" are waiting for your answer: answer that dialog first.`);
+    this.confirming = name;
+    let approved = false;
+    try {
+      approved = (await ask({ planName: name, commands: preflight.commands.map((c) => ({ ...c, argv: [...c.argv] })) })) === true;
+    } catch (error) {
+      this.deps.log('error', `backup: the confirmation of the commands of "${name}" failed: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      this.confirming = undefined;
+    }
+    if (!approved) throw new BackupError('COMMANDS_NOT_CONFIRMED', `The ${count} of the plan "${name}" were not approved in Freezeframe's confirmation dialog: nothing ran.`);
   }
 
   private remember(report: BackupReport): void {

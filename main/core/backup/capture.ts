@@ -41,8 +41,15 @@ export function imageRunDir(plan: BackupPlan, runId: string): string {
   return join(plan.imageClone!.snapshotDir, plan.name, runId);
 }
 
-export function btrfsSnapshotPath(plan: BackupPlan, runId: string, mountpoint: string): string {
-  return join(btrfsSnapshotDir(plan, mountpoint), `${plan.name}-${runId}`);
+/**
+ * `<dir>/<plan>-<runId>`, or `<dir>/<plan>-<runId>-<i>` (i: the member's
+ * index in the plan) when the plan has several btrfs members: they may share
+ * one snapshot folder (an explicit btrfs.snapshotDir, subvolumes of one
+ * filesystem). Retention knows both forms.
+ */
+export function btrfsSnapshotPath(plan: BackupPlan, runId: string, members: readonly Pick<ResolvedMember, 'capture'>[], member: Pick<ResolvedMember, 'index' | 'mountpoint'>): string {
+  const several = members.filter((m) => m.capture === 'atomic-snapshot').length > 1;
+  return join(btrfsSnapshotDir(plan, member.mountpoint), `${plan.name}-${runId}${several ? `-${member.index}` : ''}`);
 }
 
 export async function capture(ctx: CaptureContext): Promise<void> {
@@ -119,7 +126,7 @@ async function cloneImages(ctx: CaptureContext): Promise<void> {
 async function snapshotBtrfsMembers(ctx: CaptureContext): Promise<void> {
   for (const member of ctx.members) {
     if (member.capture !== 'atomic-snapshot') continue;
-    const target = btrfsSnapshotPath(ctx.plan, ctx.runId, member.mountpoint);
+    const target = btrfsSnapshotPath(ctx.plan, ctx.runId, ctx.members, member);
     await snapshotReadOnly(member.mountpoint, target, {
       timeoutMs: Math.max(1, ctx.remainingMs()),
       signal: ctx.signal,

@@ -5,7 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BackupReport, ReportSummary } from '../../../app/backup';
+import { summarize, type BackupReport, type ReportSummary } from '../../../app/backup';
 import { BackupError } from './backup-error';
 import { readIfExists, writeFileAtomic } from './config-files';
 import { isRunId } from './run-id';
@@ -64,17 +64,4 @@ export class ReportStore {
     if (!isRunId(runId)) throw new BackupError('RUN_NOT_FOUND', `"${runId}" is not a run id.`);
     return join(this.dir, `${runId}.json`);
   }
-}
-
-export function summarize(report: BackupReport): ReportSummary {
-  return {
-    runId: report.runId,
-    planName: report.plan.name,
-    method: report.plan.method,
-    startedAt: report.startedAt,
-    outcome: report.outcome,
-    trustworthy: report.trustworthy,
-    heldMs: report.hold?.heldMs ?? null,
-    holdWindowMs: report.plan.holdWindowMs,
-  };
 }

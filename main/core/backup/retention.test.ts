@@ -51,3 +51,19 @@ describe('findEntries', () => {
     });
   });
 });
+
+describe('findEntries with btrfs members sharing one snapshot folder', () => {
+  let dir: string;
+  beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'ff-retention-btrfs-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists the folder once, with each member\'s <plan>-<runId>-<i>', async () => {
+    const snaps = join(dir, 'snaps');
+    for (const name of [`vols-${ids[0]}-0`, `vols-${ids[0]}-1`, `vols-${ids[1]}-0`, `vols-${ids[1]}-1`]) mkdirSync(join(snaps, name), { recursive: true });
+    const plan = { name: 'vols', btrfs: { snapshotDir: snaps }, backup: { verify: true } } as unknown as BackupPlan;
+    const places = await findEntries(plan, ['/srv/a', '/srv/b']);
+    expect(places).toHaveLength(1);
+    expect(places[0]!.map((e) => e.path.split('/').pop()).sort()).toEqual([`vols-${ids[0]}-0`, `vols-${ids[0]}-1`, `vols-${ids[1]}-0`, `vols-${ids[1]}-1`]);
+    expect(selectForRemoval(places[0]!, 1, new Set(ids), ids[1]!).map((e) => e.path.split('/').pop()).sort()).toEqual([`vols-${ids[0]}-0`, `vols-${ids[0]}-1`]);
+  });
+});

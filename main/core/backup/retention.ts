@@ -44,15 +44,15 @@ export async function findEntries(plan: BackupPlan, btrfsMountpoints: readonly s
     const dir = join(plan.imageClone.snapshotDir, plan.name);
     places.push((await names(dir)).filter(isRunId).map((runId) => ({ runId, path: join(dir, runId), kind: 'image-dir' })));
   }
-  for (const mountpoint of btrfsMountpoints) {
-    const dir = btrfsSnapshotDir(plan, mountpoint);
+  // Several members may share one folder (an explicit btrfs.snapshotDir): each folder is one place.
+  for (const dir of new Set(btrfsMountpoints.map((mountpoint) => btrfsSnapshotDir(plan, mountpoint)))) {
     places.push(runEntries(await names(dir), plan.name, dir, 'subvolume'));
   }
   if (plan.backup.destination) places.push(runEntries(await names(plan.backup.destination), plan.name, plan.backup.destination, 'export'));
   return places;
 }
 
-/** `<plan>-<runId>` and `<plan>-<runId>-<i>` (one export per btrfs member); never a `.partial`. */
+/** `<plan>-<runId>` and `<plan>-<runId>-<i>` (one export or snapshot per btrfs member); never a `.partial`. */
 function runEntries(entries: readonly string[], planName: string, dir: string, kind: RetentionEntry['kind']): RetentionEntry[] {
   const prefix = `${planName}-`;
   const found: RetentionEntry[] = [];
