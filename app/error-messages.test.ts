@@ -29,5 +29,8 @@ describe('describeError', () => {
     expect(describeError({ code: 'INTERNAL', message: 'boom' })).toBe(`${ERROR_MESSAGES.INTERNAL} (boom)`);
     expect(describeError({ code: 'DISCONNECTED', message: 'Lost the connection.' })).toBe(ERROR_MESSAGES.DISCONNECTED);
     expect(describeError({ code: 'INTERNAL', message: '' })).toBe(ERROR_MESSAGES.INTERNAL);
+    // An extend refused while a run holds the filesystem: which run, and why.
+    const held = '/srv/data is held frozen by the backup run of "pg": its hold window (10 s) is enforced.';
+    expect(describeError({ code: 'BACKUP_RUNNING', message: held })).toBe(`${ERROR_MESSAGES.BACKUP_RUNNING} (${held})`);
   });
 });

@@ -107,8 +107,8 @@ export function humanMessage(error: AppErrorShape): string {
   return isErrorCode(error.code) ? ERROR_MESSAGES[error.code] : error.message;
 }
 
-/** Codes whose sender's text carries what the person needs (which errno, which spawn error, which failure). */
-const DETAIL_WORTH_SHOWING: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['IO_ERROR', 'HELPER_SPAWN_FAILED', 'PROTOCOL_MISMATCH', 'INTERNAL']);
+/** Codes whose sender's text carries what the person needs (which errno, which spawn error, which failure, which run). */
+const DETAIL_WORTH_SHOWING: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['IO_ERROR', 'HELPER_SPAWN_FAILED', 'PROTOCOL_MISMATCH', 'INTERNAL', 'BACKUP_RUNNING']);
 
 /** The human message, with the sender's own text added where it says more. */
 export function describeError(error: AppErrorShape): string {

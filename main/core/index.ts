@@ -121,6 +121,7 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     log,
     appVersion: options.appVersion,
     writersIntervalMs: seams.writersIntervalMs === undefined ? undefined : Math.min(250, seams.writersIntervalMs),
+    confirmCommands: options.confirmCommands,
   });
 
   table.onChange(() => {
@@ -140,7 +141,10 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     'mounts.list': async () => snapshot(),
     'freeze.start': ({ id, timeoutMs, confirm }) => freeze.start(id, timeoutMs, confirm),
     'freeze.thaw': ({ id, force }) => freeze.thaw(id, force),
-    'freeze.extend': ({ id, timeoutMs }) => freeze.extend(id, timeoutMs),
+    'freeze.extend': async ({ id, timeoutMs }) => {
+      backup.refuseExtend(table.row(id)); // a run's hold window is not the user's to move
+      return freeze.extend(id, timeoutMs);
+    },
     'freeze.probe': ({ id }) => freeze.probe(id),
     'freeze.thawAll': () => freeze.thawAll(),
     'helper.status': async () => supervisor.status(),
@@ -187,14 +191,14 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     frozenCount: () => freeze.frozenCount(),
     shutdown() {
       shuttingDown ??= (async () => {
-        // A run in progress is cancelled first: it thaws, and its report is saved after the thaw.
-        await backup.stop().catch((error: unknown) => log('error', `shutdown: cancelling the backup run failed: ${String(error)}`));
-        try {
-          const { thawed } = await freeze.thawAll();
-          if (thawed.length) log('info', `shutdown: thawed ${thawed.join(', ')}`);
-        } catch (error) {
-          log('error', `shutdown: thaw all failed (${(error as Error).message}); closing the helper thaws what it holds`);
-        }
+        // A run in progress is cancelled (it thaws its group at once, and saves its report after its
+        // hooks let go); meanwhile, not after, everything else this app froze is thawed.
+        const stopping = backup.stop().catch((error: unknown) => log('error', `shutdown: cancelling the backup run failed: ${String(error)}`));
+        const thawing = freeze.thawAll().then(
+          ({ thawed }) => void (thawed.length && log('info', `shutdown: thawed ${thawed.join(', ')}`)),
+          (error: unknown) => log('error', `shutdown: thaw all failed (${(error as Error).message}); closing the helper thaws what it holds`),
+        );
+        await Promise.all([stopping, thawing]);
         await supervisor.shutdown();
         table.stop();
         sizes.stop();

@@ -13,6 +13,7 @@ import { locateHelper, realFileChecks, type HelperLocation } from '../helper/hel
 import { loadStaticFiles } from '../web/static-files';
 import { installAppMenu } from './app-menu';
 import { appImageHelperStarter } from './appimage-helper';
+import { confirmCommandsWith } from './confirm-commands';
 import { installIpcAdapter } from './ipc-adapter';
 import { notifyAutoThaws, showDesktopNotice } from './notifications';
 import { createQuitGuard } from './quit-guard';
@@ -44,6 +45,11 @@ async function start(): Promise<void> {
     configDir: app.getPath('userData'),
     logFile: join(app.getPath('logs'), 'freezeframe.log'),
     electronVersion: process.versions.electron,
+    // A plan's new or changed commands are approved here, in main's own dialog, not by the renderer alone.
+    confirmCommands: confirmCommandsWith((options) => {
+      const window = liveWindow();
+      return window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options);
+    }),
   }, appImageSeams(helper));
 
   const showWindow = (): void => {

@@ -2,11 +2,13 @@
  * Failure paths on a real kernel, each ending thawed with a clear report:
  * a pre-freeze hook that exits 1 (nothing frozen), a snapshot command that
  * exits 1 (thawed, SNAPSHOT_FAILED), the manual method whose 2 s hold
- * window runs out before "Snapshot taken" (thawed, untrustworthy).
+ * window runs out before "Snapshot taken" (thawed, untrustworthy); an
+ * extend of a member the run holds (refused: its hold window is enforced)
+ * and a Thaw by hand (allowed: the run ends untrustworthy).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupRunState } from '../../../app/backup';
-import type { FreezeWindow } from '../../../app/domain';
+import type { FreezeWindow, MountsSnapshot } from '../../../app/domain';
 import { rootTests } from '../../../e2e/fixture/helper-harness';
 import { LoopFixture, type LoopMount } from '../../../e2e/fixture/loop-mounts';
 import { eventsOf, expectAllThawed, startBackupCore, type BackupTestCore } from './testing/backup-int-harness';
@@ -107,5 +109,27 @@ describe.skipIf(!rootTests.ok)('backup failure paths on real loop mounts', () =>
     const late = await t.core.dispatch('backup.confirmSnapshot', { runId: report.runId });
     expect(late.ok).toBe(false);
     await expectAllThawed(t, [ext4.mountpoint]);
+  });
+
+  it('extend of a member the run holds is refused (its 3 s hold window is enforced); a Thaw by hand ends the run untrustworthy', async () => {
+    const outcomes: Array<{ ok: boolean; code?: string }> = [];
+    const report = await t.runPlan({ version: 1, name: 'hand-thaw', mounts: [xfs.mountpoint], method: 'manual', holdWindowMs: 3000 }, async (state) => {
+      if (state.status !== 'waiting-for-operator' || outcomes.length) return;
+      const id = (await t.ok<MountsSnapshot>('mounts.list')).mounts.find((m) => m.path === xfs.mountpoint)!.id;
+      for (const [method, params] of [['freeze.extend', { id, timeoutMs: 20_000 }], ['freeze.thaw', { id }]] as const) {
+        const result = await t.core.dispatch(method, params);
+        outcomes.push(result.ok ? { ok: true } : { ok: false, code: result.error.code });
+      }
+    });
+    expect(outcomes).toEqual([{ ok: false, code: 'BACKUP_RUNNING' }, { ok: true }]);
+    expect(report.outcome).toBe('failed');
+    expect(report.error?.code).toBe('SNAPSHOT_FAILED');
+    expect(report.trustworthy).toBe(false);
+    expect(report.untrustworthyReason).toMatch(/was thawed \(request\) before the snapshot was done/);
+    // Thawed by the user's request well inside the window the helper kept (never extended).
+    expect(report.hold!.heldMs).toBeLessThan(3000);
+    const windows = await t.ok<FreezeWindow[]>('history.list');
+    expect(windows.find((w) => w.path === xfs.mountpoint && w.endedBy === 'request')).toBeDefined();
+    await expectAllThawed(t, [xfs.mountpoint]);
   });
 });

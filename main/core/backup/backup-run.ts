@@ -6,24 +6,28 @@
  * aborted and the group thawed at once. Whatever happens, the group is
  * thawed before the run ends (and the helper's deadline is the backstop).
  * Nothing is written to disk here while frozen; the report is built in
- * memory and saved by the caller after the thaw.
+ * memory and saved by the caller after the thaw. The phases before the
+ * freeze are in run-quiesce.ts, the group's freeze and thaw in
+ * run-group.ts, those after the thaw in run-after-thaw.ts.
  */
-import type { BackupOutputLine, BackupPhase, BackupPlan, BackupReport, BackupRunState, HookRecord, RunStatus } from '../../../app/backup';
-import type { FreezeService, GroupFreeze } from '../freeze-service';
+import type { BackupOutputLine, BackupPhase, BackupPlan, BackupReport, BackupRunState, RunStatus } from '../../../app/backup';
+import type { FreezeService } from '../freeze-service';
 import type { HelperConnection } from '../helper-supervisor';
 import type * as p from '../../helper/protocol';
 import { CoreError, toErrorShape } from '../core-error';
 import { BackupError } from './backup-error';
 import { capture, prepareCapture } from './capture';
-import { describeOutcome, runCommand, succeeded, type OutputStream } from './child-command';
+import type { OutputStream } from './child-command';
 import type { DataMovers } from './data-movers';
-import { HoldHook } from './hold-hook';
+import type { HoldHook } from './hold-hook';
 import { seconds, type ResolvedMember } from './preflight';
 import { RunClocks, type WindowName } from './run-clocks';
 import { ProgressEmitter } from './run-progress';
+import { commandEnv, preFreezeHook, preSync, startHoldHook, type QuiesceContext } from './run-quiesce';
+import { GroupHold } from './run-group';
+import { OperatorWait } from './run-operator';
 import { RunRecord } from './run-record';
 import { afterThaw } from './run-after-thaw';
-import { WritersTracker } from './writers-tracker';
 
 export interface BackupRunDeps {
   freeze: Pick<FreezeService, 'freezeGroup' | 'thawGroup'>;
@@ -48,11 +52,9 @@ export class BackupRun {
   private status: RunStatus = 'running';
   private currentPhase: BackupPhase = 'preflight';
   private progressValue: BackupRunState['progress'] = null;
-  private group: GroupFreeze | undefined;
-  private thawing: Promise<void> | undefined;
+  private readonly hold: GroupHold;
   private holdHook: HoldHook | undefined;
-  private writers: WritersTracker | undefined;
-  private operator: { resolve(): void; reject(error: Error): void } | undefined;
+  private readonly operator = new OperatorWait();
   private readonly frozenMembers: ResolvedMember[];
   private readonly env: Record<string, string>;
   private readonly unsubscribe: Array<() => void> = [];
@@ -72,6 +74,7 @@ export class BackupRun {
     this.frozenMembers = members.filter((m) => m.capture === 'frozen');
     this.clocks = new RunClocks({ quiesceWindowMs: plan.quiesceWindowMs, holdWindowMs: plan.holdWindowMs, onExpired: (w) => this.windowRanOut(w) });
     this.progress = new ProgressEmitter(() => this.state(), deps.emitProgress);
+    this.hold = new GroupHold({ ...deps, record: this.record, clocks: this.clocks, progress: this.progress, setPhase: (phase) => this.setPhase(phase) });
     this.env = commandEnv(runId, plan, members);
   }
 
@@ -84,7 +87,7 @@ export class BackupRun {
     } catch {
       // Recorded by step(); the thaw below comes first, whatever it was.
     } finally {
-      await this.thawNow();
+      await this.hold.thaw();
       this.clocks.stop();
       this.record.quiesceEndedAt ??= Date.now();
     }
@@ -96,12 +99,40 @@ export class BackupRun {
     return this.record.toReport(this.deps.appVersion);
   }
 
+  /**
+   * execute() rejected (a bug): stop whatever still runs, thaw, and end
+   * failed (INTERNAL) with what the record knows, so the run has a report.
+   */
+  async abandon(error: unknown): Promise<BackupReport> {
+    const earlier = this.record.error ? ` (before that: ${this.record.error.code}: ${this.record.error.message})` : '';
+    this.record.error = toErrorShape(new BackupError('INTERNAL', `The run stopped unexpectedly: ${(error as Error)?.message ?? String(error)}${earlier}. What it froze was thawed (or is, by the helper's deadline).`)).shape;
+    if (!this.record.captured) this.record.untrustworthy('The run stopped unexpectedly before the snapshot was done.');
+    this.stopCapture.abort();
+    this.cancelAll.abort();
+    try {
+      await this.hold.thaw();
+      await this.holdHook?.kill();
+    } finally {
+      for (const off of this.unsubscribe.splice(0)) off();
+      this.clocks.stop();
+      this.status = 'failed';
+      this.progressValue = null;
+      this.progress.stop();
+    }
+    return this.record.toReport(this.deps.appVersion);
+  }
+
+  /** It holds this filesystem frozen now (from its group freeze until its thaw). */
+  holds(majorMinor: string): boolean {
+    return this.hold.holds(majorMinor);
+  }
+
   state(): BackupRunState {
     return {
       runId: this.runId,
       planName: this.plan.name,
       method: this.plan.method,
-      status: this.status,
+      status: this.status === 'running' && this.operator.waiting ? 'waiting-for-operator' : this.status,
       phase: this.currentPhase,
       startedAt: this.record.startedAt,
       quiesceRemainingMs: this.clocks.quiesceRemainingMs(),
@@ -112,34 +143,33 @@ export class BackupRun {
       thawedAt: this.record.thawedAt ?? null,
       progress: this.progressValue,
       checklist: this.plan.method === 'manual' ? (this.plan.manual?.checklist ?? []) : [],
-      writersBlocked: this.writers?.current ?? 0,
+      writersBlocked: this.hold.writersBlocked,
       error: this.record.error ?? null,
     };
   }
 
   /** Stop at any phase: thaw at once, stop whatever runs, keep a report. */
   cancel(): BackupRunState {
-    if (this.status !== 'running' && this.status !== 'waiting-for-operator') return this.state();
+    if (this.status !== 'running') return this.state();
     if (!this.record.cancelled) {
       this.record.cancelled = true;
       this.record.fail(new BackupError('CANCELLED', 'The run was cancelled.'));
       if (!this.record.captured) this.record.untrustworthy('The run was cancelled before the snapshot was done.');
       this.stopCapture.abort();
       this.cancelAll.abort();
-      void this.thawNow();
+      void this.hold.thaw();
     }
     return this.state();
   }
 
   /** Manual method: the operator took the snapshot. */
   confirmSnapshot(notes?: string): BackupRunState {
-    if (this.status !== 'waiting-for-operator' || !this.operator) {
+    if (this.status !== 'running' || !this.operator.waiting) {
       throw new CoreError('RUN_NOT_FOUND', `Run ${this.runId} is not waiting for "Snapshot taken" (the window ran out, it was cancelled, or it is past the snapshot).`);
     }
     this.record.snapshotConfirmedAt = Date.now();
     if (notes !== undefined) this.record.operatorNotes = notes;
-    this.operator.resolve();
-    this.operator = undefined;
+    this.operator.confirm();
     return this.state();
   }
 
@@ -186,20 +216,10 @@ export class BackupRun {
     });
     this.clocks.startQuiesce();
     this.record.quiesceStartedAt = Date.now();
-    await this.preFreezeHook();
-    await this.startHoldHook();
-    if (plan.preSync) {
-      await this.step('sync', async () => {
-        const took: string[] = [];
-        for (const member of this.members) {
-          const startedAt = Date.now();
-          await this.deps.movers.syncFilesystem(member.mountpoint, this.windowLeftMs(), this.stopCapture.signal);
-          took.push(`${member.mountpoint} ${Date.now() - startedAt} ms`);
-        }
-        this.throwIfStopped();
-        return `sync -f: ${took.join(', ')}`;
-      });
-    } else this.skip('sync', 'the plan turns the pre-sync off');
+    const quiesce = this.quiesceContext();
+    await preFreezeHook(quiesce);
+    await startHoldHook(quiesce);
+    await preSync(quiesce);
     await this.freezeGroup();
     await this.step('snapshot', async () => {
       await capture({
@@ -214,52 +234,27 @@ export class BackupRun {
         output: (source, stream, text) => this.output(source, stream, text),
         progress: (label, done, total) => this.setProgress(label, done, total),
         hook: (record) => this.record.hooks.push(record),
-        waitForOperator: () => this.waitForOperator(),
+        waitForOperator: () => this.operator.wait(this.stopCapture.signal, () => this.stopReason(), () => this.progress.now()),
       });
       this.throwIfStopped();
       this.record.captured = true;
       this.progressValue = null;
     });
-    await this.thawNow();
+    await this.hold.thaw();
   }
 
-  private async preFreezeHook(): Promise<void> {
-    const spec = this.plan.hooks.preFreeze;
-    if (!spec) return this.skip('pre-freeze-hook', 'no pre-freeze hook');
-    await this.step('pre-freeze-hook', async () => {
-      const timeoutMs = Math.min(spec.timeoutMs, this.windowLeftMs());
-      const outcome = await runCommand({ argv: spec.argv, shell: spec.shell, env: this.env, timeoutMs, signal: this.stopCapture.signal, onLine: (s, t) => this.output('pre-freeze', s, t) });
-      this.record.hooks.push(hookRecord('pre-freeze', spec.argv, outcome, succeeded(outcome) ? 'ok' : outcome.timedOut ? 'timed-out' : 'failed'));
-      this.throwIfStopped();
-      if (!succeeded(outcome)) throw new BackupError('HOOK_FAILED', `The pre-freeze hook ${describeOutcome(outcome, timeoutMs)}. Nothing was frozen.`, outcome.tail);
-      return `exit 0 in ${outcome.ms} ms`;
-    });
-  }
-
-  private async startHoldHook(): Promise<void> {
-    const spec = this.plan.hooks.hold;
-    if (!spec) return this.skip('hold-hook', 'no hold hook');
-    await this.step('hold-hook', async () => {
-      const hook = new HoldHook(spec, this.env, (s, t) => this.output('hold', s, t));
-      this.holdHook = hook;
-      const ready = await hook.waitReady(Math.min(spec.readyTimeoutMs, this.windowLeftMs()), this.stopCapture.signal);
-      this.throwIfStopped();
-      if (!ready.ready) {
-        const outcome = await hook.outcome;
-        this.record.hooks.push(hookRecord('hold', spec.argv, outcome, 'failed'));
-        this.holdHook = undefined;
-        throw new BackupError('HOOK_FAILED', `The hold hook was not ready: ${ready.why}. Nothing was frozen.`, outcome.tail);
-      }
-      // Its lock lives as long as it does: if it ends before the thaw, the snapshot loses what it stood for.
-      void hook.outcome.then((outcome) => {
-        if (this.thawing || this.record.captured || !this.stillCapturing()) return;
-        this.record.hooks.push(hookRecord('hold', spec.argv, outcome, 'failed'));
-        this.holdHook = undefined;
-        const why = `The hold hook ended (${describeOutcome(outcome)}) before the snapshot was done: the lock it held was released.`;
-        this.stop(new BackupError('HOOK_FAILED', why), `${why} Retry the run.`);
-      });
-      return `ready: "${spec.readyLine}"`;
-    });
+  private quiesceContext(): QuiesceContext {
+    return {
+      run: this,
+      members: this.members,
+      movers: this.deps.movers,
+      signal: this.stopCapture.signal,
+      windowLeftMs: () => this.windowLeftMs(),
+      throwIfStopped: () => this.throwIfStopped(),
+      stillCapturing: () => !this.hold.thawStarted && this.stillCapturing(),
+      stop: (reason, untrustworthy) => this.stop(reason, untrustworthy),
+      setHoldHook: (hook) => (this.holdHook = hook),
+    };
   }
 
   private async freezeGroup(): Promise<void> {
@@ -269,66 +264,22 @@ export class BackupRun {
       const timeoutMs = this.clocks.freezeTimeoutMs();
       if (timeoutMs === null) throw new BackupError('WINDOW_EXCEEDED', 'Too little of the quiesce window was left to freeze. Nothing was frozen.');
       const rows = this.frozenMembers.map((m) => m.row!);
-      const group = await this.deps.freeze.freezeGroup(rows, timeoutMs, { allowUnsafe: rows.some((r) => r.danger.length > 0) });
-      this.group = group;
-      this.record.frozenAt = group.frozenAt;
-      this.clocks.startHold(group.remainingMs);
-      this.writers = new WritersTracker(() => this.deps.helper.running(), group.mounts.map((m) => m.path), () => this.progress.soon(), this.deps.writersIntervalMs);
-      this.writers.start();
+      const group = await this.hold.freeze(rows, timeoutMs);
       this.throwIfStopped(); // a cancel while the freeze was in flight: the finally thaws
       return `${rows.length} filesystem(s), helper deadline ${seconds(group.remainingMs)}`;
     });
   }
 
-  private waitForOperator(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (this.stopCapture.signal.aborted) return reject(this.stopReason());
-      this.operator = { resolve, reject };
-      this.status = 'waiting-for-operator';
-      this.progress.now();
-      this.stopCapture.signal.addEventListener('abort', () => reject(this.stopReason()), { once: true });
-    }).finally(() => {
-      this.operator = undefined;
-      if (this.status === 'waiting-for-operator') this.status = 'running';
-    });
-  }
-
-  /** Thaw the group now (once); every caller waits for the same thaw. */
-  private thawNow(): Promise<void> {
-    const group = this.group;
-    if (!group) return Promise.resolve();
-    this.thawing ??= (async () => {
-      await this.writers?.finish();
-      this.setPhase('thaw');
-      const startedAt = Date.now();
-      try {
-        await this.deps.freeze.thawGroup(group);
-        this.record.phase('thaw', startedAt, 'ok');
-      } catch (error) {
-        // The helper's deadline still thaws it; say so rather than hide it.
-        this.record.fail(error);
-        this.record.phase('thaw', startedAt, 'failed', `${toErrorShape(error).shape.message} (the helper's deadline thaws it)`);
-      } finally {
-        this.record.thawedAt = Date.now();
-        this.record.quiesceEndedAt = this.record.thawedAt;
-        this.record.maxWritersBlocked = this.writers?.max ?? 0;
-        this.clocks.stop();
-        this.progress.now();
-      }
-    })();
-    return this.thawing;
-  }
-
   private onHelperEvent(event: p.HelperEvent): void {
-    if (event.event !== 'thawed' || !this.group?.mounts.some((m) => m.majorMinor === event.mount.majorMinor)) return;
+    if (event.event !== 'thawed' || !this.hold.includes(event.mount.majorMinor)) return;
     if (event.heldMs !== null && event.heldMs >= 0) this.record.heldMs = Math.max(this.record.heldMs ?? 0, event.heldMs);
-    if (this.thawing) return; // our own thaw
+    if (this.hold.thawStarted) return; // our own thaw
     if (event.reason === 'deadline') this.clocks.markExpired('hold');
     else this.freezeEnded(`${event.mount.path} was thawed (${event.reason}) before the snapshot was done`);
   }
 
   private freezeEnded(why: string): void {
-    if (!this.group || this.thawing || !this.stillCapturing()) return;
+    if (!this.hold.frozen || this.hold.thawStarted || !this.stillCapturing()) return;
     this.stop(new BackupError('SNAPSHOT_FAILED', `${why}.`), `${why}: the snapshot may not be consistent. Retry the run.`);
   }
 
@@ -336,7 +287,7 @@ export class BackupRun {
     if (!this.stillCapturing()) return;
     this.record.expiredWindow ??= window;
     const ms = window === 'hold' ? this.plan.holdWindowMs : this.plan.quiesceWindowMs;
-    const message = `The ${window} window (${seconds(ms)}) ran out before the snapshot was done${this.group ? '; the filesystems were thawed' : '; nothing was frozen'}.`;
+    const message = `The ${window} window (${seconds(ms)}) ran out before the snapshot was done${this.hold.frozen ? '; the filesystems were thawed' : '; nothing was frozen'}.`;
     this.stop(new BackupError('WINDOW_EXCEEDED', message), `${message} Retry the run.`);
   }
 
@@ -344,7 +295,7 @@ export class BackupRun {
     this.record.fail(reason);
     this.record.untrustworthy(untrustworthy);
     this.stopCapture.abort();
-    void this.thawNow();
+    void this.hold.thaw();
   }
 
   private stillCapturing(): boolean {
@@ -370,18 +321,4 @@ export class BackupRun {
     this.currentPhase = phase;
     this.progress.now();
   }
-}
-
-export function hookRecord(role: HookRecord['role'], argv: string[], outcome: { exitCode: number | null; signal: string | null; ms: number; tail: string }, result: HookRecord['outcome']): HookRecord {
-  return { role, argv, exitCode: outcome.exitCode, signal: outcome.signal, ms: outcome.ms, outcome: result, outputTail: outcome.tail };
-}
-
-/** What every command of the plan finds in its environment. */
-function commandEnv(runId: string, plan: BackupPlan, members: readonly ResolvedMember[]): Record<string, string> {
-  const env: Record<string, string> = { FREEZEFRAME_RUN_ID: runId, FREEZEFRAME_PLAN: plan.name, FREEZEFRAME_MOUNTS: members.map((m) => m.mountpoint).join('\n') };
-  for (const member of members) {
-    env[`FREEZEFRAME_MOUNT_${member.index}`] = member.mountpoint;
-    env[`FREEZEFRAME_DEVICE_${member.index}`] = member.device;
-  }
-  return env;
 }

@@ -6,7 +6,7 @@
  */
 import { BackupError } from './backup-error';
 import type { BackupRun, BackupRunDeps } from './backup-run';
-import { hookRecord } from './backup-run';
+import { hookRecord } from './run-quiesce';
 import { applyRetention, discardSnapshot, exportSnapshot, verifySnapshot, type AfterThawContext } from './after-thaw';
 import { describeOutcome, runCommand, succeeded } from './child-command';
 import type { HoldHook } from './hold-hook';

@@ -65,6 +65,24 @@ export class FakeHelper implements HelperConnection {
     return { mount, frozenAt, deadline: frozenAt + timeoutMs, remainingMs: timeoutMs };
   }
 
+  /** All or nothing, one shared deadline, a frozen event per member: as the real helper's freezeGroup. */
+  async freezeGroup(paths: string[], timeoutMs: number, opts: { mountIds?: number[]; allowUnsafe?: boolean } = {}): Promise<p.FreezeGroupResult> {
+    await this.begin('freezeGroup', { paths, timeoutMs, ...opts });
+    const mounts = paths.map((path, i) => {
+      const mount = this.mountAt(path);
+      if (opts.mountIds && opts.mountIds[i] !== mount.mountId) throw new HelperError('MOUNT_CHANGED', `${path} is not mount ${opts.mountIds[i]}`);
+      if (this.held.has(mount.majorMinor)) throw new HelperError('ALREADY_FROZEN', `${path} is already frozen by this helper`);
+      if (this.frozenElsewhere.has(mount.majorMinor)) throw new HelperError('FROZEN_ELSEWHERE', `${path} is frozen by another program`, { errno: 16 });
+      return mount;
+    });
+    const frozenAt = Date.now();
+    for (const mount of mounts) {
+      this.held.set(mount.majorMinor, { mount, frozenAt, deadlineAt: frozenAt + timeoutMs });
+      this.emit({ type: 'event', event: 'frozen', mount, frozenAt, deadline: frozenAt + timeoutMs, remainingMs: timeoutMs });
+    }
+    return { mounts, frozenAt, deadline: frozenAt + timeoutMs, remainingMs: timeoutMs };
+  }
+
   async thaw(target: p.MountTarget, opts: { force?: boolean } = {}): Promise<p.ThawResult> {
     await this.begin('thaw', { ...target, ...opts });
     const held = target.mountId !== undefined ? [...this.held.values()].find((h) => h.mount.mountId === target.mountId) : undefined;
