@@ -139,6 +139,9 @@ function installQuitGuard(core: Core): void {
 const cliArgs = backupCliArgs(process.argv, app.isPackaged);
 if (cliArgs) {
   // `freezeframe backup --plan plan.json`: headless, no window (cli-mode.ts).
+  // cron has no display: ask Chromium for its headless platform, no GPU.
+  app.commandLine.appendSwitch('ozone-platform', 'headless');
+  app.disableHardwareAcceleration();
   runCliMode(cliArgs);
 } else if (!app.requestSingleInstanceLock()) {
   // Another Freezeframe runs: it gets 'second-instance' and shows its window.
