@@ -64,6 +64,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   EXPORT_FAILED: 'The export failed. The partial export was removed.',
   CANCELLED: 'Cancelled. Everything was thawed and partial files were removed.',
   PLAN_UNSAFE: 'An unattended plan run as root must be owned by root and writable by no one else (chown root, chmod go-w).',
+  RUN_INTERRUPTED:
+    "Freezeframe stopped during this backup run (it was killed or the machine went down). The helper's deadline and guardian thawed the filesystems; the snapshot, if any, is untrustworthy.",
   DISCONNECTED: "Lost the connection to Freezeframe's server. Reconnecting; if the server was restarted, open the new URL it printed.",
 };
 

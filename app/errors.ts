@@ -89,6 +89,8 @@ export const APP_ERROR_CODES = [
   'CANCELLED',
   /** An unattended plan run as root must be owned by root and writable by no one else. */
   'PLAN_UNSAFE',
+  /** Main died during the run (kill -9, power loss): found from its marker at the next start. */
+  'RUN_INTERRUPTED',
 ] as const;
 
 export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];

@@ -9,7 +9,9 @@
  * - main survived: the interrupted run ends and leaves a report that says
  *   what happened (failed, untrustworthy, why);
  * - main died: a fresh main (same config dir) shows what the next start
- *   shows: no run in progress, the members thawed, which reports exist;
+ *   shows: no run in progress, the members thawed, and the interrupted
+ *   run's report (RUN_INTERRUPTED, from its marker); its snapshot command
+ *   died with main (setpriv's parent-death signal);
  * then a new backup run of the group succeeds (manual; the writers block
  * until "Snapshot taken", and finish after it) through the same door.
  */
@@ -126,7 +128,7 @@ export async function runSnapshotCell(
     const mainDied = fault === 'main kill -9';
     const next = mainDied ? await AppProcess.start({ leaseMs: LEASE_MS, configHome }) : app;
     try {
-      const aftermath = mainDied ? await nextStart(next, runId, members) : await interruptedReport(next, runId, fault, method);
+      const aftermath = mainDied ? await nextStart(next, runId, members, orphans) : await interruptedReport(next, runId, fault, method);
       await recoveryRun(next, browser, fault, members, tag, page);
       return { thawMs, aftermath };
     } finally {
@@ -136,7 +138,7 @@ export async function runSnapshotCell(
     for (const pid of stopped) cont(pid);
     await page?.closePage().catch(() => undefined);
     await app.stop();
-    // A command orphaned by main's kill -9 (it runs in its own process group) would sleep on.
+    // Should the parent-death signal not have reached it (no setpriv), a command orphaned by main's kill -9 sleeps on.
     for (const pid of orphans) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
     for (const w of writers) rmSync(w.target, { force: true });
   }
@@ -227,8 +229,10 @@ async function interruptedReport(app: AppProcess, runId: string, fault: Fault, m
   return `report: ${report.outcome}, untrustworthy, ${report.error.code}: ${report.error.message}${thaw ? `; thaw ${thaw.outcome}${thaw.detail ? ` (${thaw.detail})` : ''}` : ''} (${method}, ${fault})`;
 }
 
-/** Main died: what a fresh main over the same config dir shows. */
-async function nextStart(app: AppProcess, runId: string, members: readonly LoopMount[]): Promise<string> {
+/** Main died: what a fresh main over the same config dir shows, and whether main's command died with it. */
+async function nextStart(app: AppProcess, runId: string, members: readonly LoopMount[], commands: readonly number[]): Promise<string> {
+  const survivors = commands.filter((pid) => isRunning(pid));
+  if (survivors.length) throw new Error(`the snapshot command (pid ${survivors.join(', ')}) outlived main's kill -9`);
   const current = await app.ok<BackupRunState | null>('backup.current');
   if (current !== null) throw new Error(`a fresh main shows a run in progress: ${JSON.stringify(current)}`);
   for (const m of members) {
@@ -236,8 +240,12 @@ async function nextStart(app: AppProcess, runId: string, members: readonly LoopM
     if (row.freeze.state !== 'thawed') throw new Error(`a fresh main shows ${m.mountpoint} as ${row.freeze.state}`);
   }
   const reports = await app.ok<ReportSummary[]>('reports.list');
-  const kept = reports.some((r) => r.runId === runId);
-  return `next start: no run in progress, members thawed, ${kept ? 'a report of the interrupted run' : 'no report of the interrupted run (saved only after its thaw, which main did not live to see)'}`;
+  if (!reports.some((r) => r.runId === runId)) throw new Error(`a fresh main shows no report of the interrupted run ${runId}: ${JSON.stringify(reports)}`);
+  const report = await app.ok<BackupReport>('reports.get', { runId });
+  if (report.outcome !== 'failed' || report.trustworthy || report.error?.code !== 'RUN_INTERRUPTED') {
+    throw new Error(`the interrupted run's report says ${report.outcome}, trustworthy ${report.trustworthy}, ${report.error?.code}`);
+  }
+  return `next start: no run in progress, members thawed, the snapshot command gone with main; report: failed, untrustworthy, RUN_INTERRUPTED`;
 }
 
 /**

@@ -93,6 +93,8 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     onChanged: (key) => {
       logs.setHeld(freeze.anythingFrozen());
       emitRowsOf(key);
+      // An interrupted run's report waits for the thaw: the config dir may be on what was frozen.
+      if (ready && !freeze.anythingFrozen()) void backup.settleInterrupted();
     },
     beforeFreeze: () => logs.hold(),
     onMountChanged: () => table.signal(),
@@ -132,6 +134,7 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
   });
   await table.start();
   await freeze.adoptRunningHelper(); // a pre-started helper may already hold something
+  await backup.init(); // after the adoption: it writes only when nothing is frozen
   ready = true;
   sizes.setTargets(sizeTargets(table.rows()));
   sizes.start();

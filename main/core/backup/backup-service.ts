@@ -3,7 +3,8 @@
  * time, reports. The commands of a plan run only once the user confirmed
  * exactly those commands (their digest, and main's own dialog where there
  * is one); a run's report is saved after its thaw, and only then is the
- * run over.
+ * run over. A marker on disk says a run is going on, so that a run whose
+ * main died (kill -9) is reported at the next start (run-marker.ts).
  */
 import { summarize, type BackupPlan, type BackupPlanInput, type BackupReport, type BackupRunState, type Preflight, type ReportSummary } from '../../../app/backup';
 import type { ContractEvents } from '../../../app/contract';
@@ -13,12 +14,15 @@ import type { FreezeService } from '../freeze-service';
 import type { MountBase } from '../mount-table';
 import { BackupError } from './backup-error';
 import { BackupRun, type BackupRunDeps } from './backup-run';
+import { parentDeathSignalAvailable, SETPRIV_PATH } from './child-command';
 import type { DataMovers } from './data-movers';
 import { PlanStore } from './plan-store';
 import { runPreflight, seconds, type PreflightResult } from './preflight';
 import { reportFilename, reportToMarkdown } from './report-markdown';
 import { ReportStore } from './report-store';
 import { newRunId } from './run-id';
+import { RunMarkers, selfIdentity } from './run-marker';
+import { InterruptedRuns } from './run-recovery';
 
 export interface BackupServiceDeps {
   configDir: string;
@@ -50,10 +54,37 @@ export class BackupService {
   /** The plan whose commands main's dialog is asking about now (one dialog at a time). */
   private confirming: string | undefined;
   private readonly recent = new Map<string, BackupReport>();
+  private readonly markers: RunMarkers;
+  private readonly interrupted: InterruptedRuns;
 
   constructor(private readonly deps: BackupServiceDeps) {
     this.plans = new PlanStore(deps.configDir);
     this.reports = new ReportStore(deps.configDir);
+    this.markers = new RunMarkers(deps.configDir);
+    this.interrupted = new InterruptedRuns({
+      markers: this.markers,
+      anythingFrozen: () => deps.anythingFrozen(),
+      save: (report) => this.reports.save(report),
+      remember: (report) => this.remember(report),
+      reportsChanged: () => void this.listReports().then((list) => deps.emit('reports.changed', list), () => undefined),
+      log: (level, message) => deps.log(level, message),
+      appVersion: deps.appVersion,
+    });
+  }
+
+  /**
+   * At the core's start: runs an earlier main did not live to end are listed at once (reads only); their
+   * reports are saved in the background once nothing is frozen. A failure must not keep the app from starting.
+   */
+  async init(): Promise<void> {
+    if (!parentDeathSignalAvailable()) this.deps.log('warn', `backup: ${SETPRIV_PATH} (util-linux) is missing: a plan's commands will not be stopped should the app die during a run`);
+    await this.interrupted.find().catch((error: Error) => this.deps.log('error', `backup: could not look for interrupted runs in ${this.markers.dir}: ${error.message}`));
+    void this.settleInterrupted();
+  }
+
+  /** Settle the interrupted runs once nothing is frozen (called again on each thaw). */
+  settleInterrupted(): Promise<void> {
+    return this.interrupted.settle().catch((error: unknown) => this.deps.log('error', `backup: settling interrupted runs failed: ${(error as Error)?.message ?? String(error)}`));
   }
 
   listPlans(): Promise<BackupPlan[]> {
@@ -89,6 +120,8 @@ export class BackupService {
       this.refuseWhileFrozen('start a backup'); // the dialog may have stayed open a while
       await this.plans.approve(name, preflight.commandsDigest);
     }
+    // Its writes (an interrupted run's report, partial files removed) end before this run can freeze anything.
+    await this.settleInterrupted();
     if (this.run) throw new BackupError('BACKUP_RUNNING', 'Another run started meanwhile.');
 
     const run = new BackupRun(newRunId(), plan, members, {
@@ -170,6 +203,8 @@ export class BackupService {
     let release: () => void = () => undefined;
     this.finished = new Promise((resolve) => (release = resolve));
     try {
+      // Before execute(), so before anything is frozen (the config dir may be on a member).
+      const marked = await this.mark(run);
       let report: BackupReport;
       try {
         report = await run.execute();
@@ -184,6 +219,8 @@ export class BackupService {
       } catch (error) {
         this.deps.log('error', `backup: could not save the report of run ${run.runId}: ${(error as Error).message}`);
       }
+      // Removed even when the save failed: the marker would otherwise report a run that ended as killed.
+      if (marked) await this.markers.remove(run.runId).catch((error: Error) => this.deps.log('error', `backup: could not remove the marker of run ${run.runId}: ${error.message}`));
       this.deps.log('info', `backup: run ${run.runId} ${report.outcome}${report.error ? ` (${report.error.code}: ${report.error.message})` : ''}, ${report.trustworthy ? 'trustworthy' : 'untrustworthy'}`);
     } catch (error) {
       this.deps.log('error', `backup: run ${run.runId} could not be ended cleanly: ${(error as Error)?.stack ?? String(error)}`);
@@ -193,6 +230,15 @@ export class BackupService {
       this.deps.emit('backup.progress', run.state());
       release();
     }
+  }
+
+  /** Write the run's marker; a failure is logged and the run goes on, only without a trace should main die. */
+  private mark({ runId, plan, record }: BackupRun): Promise<boolean> {
+    const marker = selfIdentity().then((self) => this.markers.write({ version: 1, runId, plan, members: record.members, startedAt: record.startedAt, ...self }));
+    return marker.then(
+      () => true,
+      (error: Error) => (this.deps.log('warn', `backup: could not write the marker of run ${runId} (${error.message}): should the app die during it, the next start will not know of it`), false),
+    );
   }
 
   /** The caller's digest must match; where main has its own dialog, the user must approve there too. */

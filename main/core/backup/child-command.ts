@@ -5,8 +5,16 @@
  * group, so a timeout or a cancel ends the whole pipeline it started
  * (SIGTERM, then SIGKILL 2 s later). Output is streamed line by line, long
  * lines cut, and a tail is kept for the report.
+ *
+ * Each is started through util-linux `setpriv --pdeathsig TERM`, so that
+ * should main die (kill -9) the command gets SIGTERM instead of running on
+ * unsupervised (a hold hook keeping a database locked forever). The signal
+ * reaches the direct child only (with `shell: true`, the sh), and the
+ * kernel drops it when a set-user-ID program (sudo) is executed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -49,12 +57,7 @@ export class ChildCommand {
   private killTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CommandOptions) {
-    const [file, args] = options.shell ? ['/bin/sh', ['-c', options.argv[0]!, 'freezeframe-hook', ...options.argv.slice(1)]] : [options.argv[0]!, options.argv.slice(1)];
-    this.child = spawn(file, args, {
-      detached: true, // its own process group: a kill reaches everything it started
-      stdio: [options.keepStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...options.env },
-    });
+    this.child = spawnCommand(options);
     this.child.stdin?.on('error', () => undefined); // EPIPE when it exits without reading
     this.outcome = new Promise((resolve) => {
       const pending = { stdout: '', stderr: '' };
@@ -157,6 +160,48 @@ export class ChildCommand {
     this.tailLines.push(stream === 'stderr' ? `! ${text}` : text);
     if (this.tailLines.length > TAIL_LINES) this.tailLines.shift();
     this.options.onLine?.(stream, text);
+  }
+}
+
+export const SETPRIV_PATH = '/usr/bin/setpriv';
+let setprivFound: boolean | undefined;
+
+/** util-linux setpriv is there to give commands a parent-death signal (checked once). */
+export function parentDeathSignalAvailable(): boolean {
+  setprivFound ??= executable(SETPRIV_PATH);
+  return setprivFound;
+}
+
+/**
+ * Start a plan's command in its own process group, through setpriv when
+ * there is one. A command that cannot be found is spawned directly, so that
+ * it fails as it always did (ENOENT from spawn, not setpriv's exit 127).
+ */
+export function spawnCommand(options: Pick<CommandOptions, 'argv' | 'shell' | 'env' | 'keepStdin'>): ChildProcess {
+  const env = { ...process.env, ...options.env };
+  const [file, args] = options.shell ? ['/bin/sh', ['-c', options.argv[0]!, 'freezeframe-hook', ...options.argv.slice(1)]] : [options.argv[0]!, options.argv.slice(1)];
+  const wrap = parentDeathSignalAvailable() && findExecutable(file, env.PATH);
+  // setpriv sets the signal, then execvp()s the command in place: same pid, same process group, same argv.
+  const [command, argv] = wrap ? [SETPRIV_PATH, ['--pdeathsig', 'TERM', '--', file, ...args]] : [file, args];
+  return spawn(command, argv, {
+    detached: true, // its own process group: a kill reaches everything it started
+    stdio: [options.keepStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    env,
+  });
+}
+
+/** execvp would find file: a path as is, a bare name in PATH. */
+function findExecutable(file: string, path: string | undefined): boolean {
+  if (file.includes('/')) return executable(file);
+  return (path ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter).some((dir) => executable(join(dir || '.', file)));
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
