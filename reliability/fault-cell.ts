@@ -139,7 +139,8 @@ export async function runCell(fault: Fault, phase: Phase, mount: LoopMount, brow
   }
 }
 
-async function inject(fault: Fault, s: { app: AppProcess; page?: RendererPage; tree: { helper?: number; guardian?: number }; stopped: number[] }): Promise<void> {
+/** Deliver one fault to the process tree (a stopped process is stopped once). */
+export async function inject(fault: Fault, s: { app: AppProcess; page?: RendererPage; tree: { helper?: number; guardian?: number }; stopped: number[] }): Promise<void> {
   switch (fault) {
     case 'renderer closed':
       return s.page!.closePage();

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { BackupReport, BackupRunState, Preflight, ReportSummary } from '../app/backup';
 import type { LoopMount } from '../e2e/fixture/loop-mounts';
 import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../e2e/fixture/writer';
-import { LEASE_MS, planFor as freezePlanFor, type Fault } from './fault-cell';
+import { inject, LEASE_MS, planFor as freezePlanFor, type Fault } from './fault-cell';
 import { AppProcess } from './fixture/app-process';
 import { childrenOf, isRunning } from './fixture/procfs';
 import type { RendererDriver, RendererPage } from './fixture/renderer';
@@ -149,32 +149,6 @@ function cont(pid: number): void {
     process.kill(pid, 'SIGCONT');
   } catch {
     // gone
-  }
-}
-
-async function inject(fault: Fault, s: { app: AppProcess; page?: RendererPage; tree: { helper?: number; guardian?: number }; stopped: number[] }): Promise<void> {
-  switch (fault) {
-    case 'renderer closed':
-      return s.page!.closePage();
-    case 'renderer crashed':
-      if (s.page!.killRenderer().length === 0) throw new Error('no renderer process to kill');
-      return;
-    case 'main kill -9':
-      return s.app.signal('SIGKILL');
-    case 'main SIGSTOP':
-      s.app.signal('SIGSTOP');
-      s.stopped.push(s.app.pid);
-      return;
-    case 'helper kill -9':
-      process.kill(s.tree.helper!, 'SIGKILL');
-      return;
-    case 'helper SIGSTOP':
-      process.kill(s.tree.helper!, 'SIGSTOP');
-      s.stopped.push(s.tree.helper!);
-      return;
-    case 'guardian kill -9':
-      process.kill(s.tree.guardian!, 'SIGKILL');
-      return;
   }
 }
 

@@ -11,24 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupPlanInput, BackupRunState, Preflight } from '../../../app/backup';
 import type { CommandsConfirmationRequest } from '../api';
 import { startTestCore, type TestCore } from '../testing/core-harness';
-import type { DataMovers } from './data-movers';
+import { idleDataMovers } from '../testing/idle-data-movers';
 
-const unused = (): never => {
-  throw new Error('not used by these tests');
-};
-const movers: DataMovers = {
-  cloneFile: unused,
-  probeReflink: async () => false,
-  allocatedBytes: async () => 0,
-  estimateCopyMs: () => 0,
-  backingFileOf: async () => undefined,
-  verifyImage: unused,
-  verifyBtrfsSnapshot: unused,
-  exportFiles: unused,
-  exportTree: unused,
-  readDirtyBytes: async () => 0,
-  syncFilesystem: async () => undefined,
-};
+const movers = idleDataMovers;
 
 const plan: BackupPlanInput = {
   version: 1,

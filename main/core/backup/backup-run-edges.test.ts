@@ -14,24 +14,9 @@ import type { BackupPlanInput, BackupReport, BackupRunState, Preflight } from '.
 import type { MountsSnapshot } from '../../../app/domain';
 import { startTestCore, type TestCore } from '../testing/core-harness';
 import { BackupRun } from './backup-run';
-import type { DataMovers } from './data-movers';
+import { idleDataMovers } from '../testing/idle-data-movers';
 
-const unused = (): never => {
-  throw new Error('not used by these tests');
-};
-const movers: DataMovers = {
-  cloneFile: unused,
-  probeReflink: async () => false,
-  allocatedBytes: async () => 0,
-  estimateCopyMs: () => 0,
-  backingFileOf: async () => undefined,
-  verifyImage: unused,
-  verifyBtrfsSnapshot: unused,
-  exportFiles: unused,
-  exportTree: unused,
-  readDirtyBytes: async () => 0,
-  syncFilesystem: async () => undefined,
-};
+const movers = idleDataMovers;
 
 const manual: BackupPlanInput = { version: 1, name: 'array', mounts: ['/srv/data'], method: 'manual', holdWindowMs: 10_000, manual: { checklist: ['Snapshot the LUN'] } };
 

@@ -9,24 +9,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupPlanInput, Preflight } from '../../../app/backup';
 import { startTestCore, type TestCore } from '../testing/core-harness';
+import { idleDataMovers } from '../testing/idle-data-movers';
 import type { DataMovers } from './data-movers';
 
-const unused = (): never => {
-  throw new Error('not used by these tests');
-};
-const movers: DataMovers = {
-  cloneFile: unused,
-  probeReflink: async () => false,
-  allocatedBytes: async () => 0,
-  estimateCopyMs: () => 0,
-  backingFileOf: async () => undefined,
-  verifyImage: unused,
-  verifyBtrfsSnapshot: unused,
-  exportFiles: unused,
-  exportTree: unused,
-  readDirtyBytes: async () => 300 * 1024 * 1024,
-  syncFilesystem: async () => undefined,
-};
+const movers: DataMovers = { ...idleDataMovers, readDirtyBytes: async () => 300 * 1024 * 1024 };
 
 const commandPlan: BackupPlanInput = {
   version: 1,

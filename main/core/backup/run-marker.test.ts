@@ -13,25 +13,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupPlanSchema } from '../../../app/backup-schema';
 import type { BackupPlanInput, BackupReport, BackupRunState, Preflight, ReportSummary } from '../../../app/backup';
 import { startTestCore, type TestCore } from '../testing/core-harness';
-import type { DataMovers } from './data-movers';
+import { idleDataMovers } from '../testing/idle-data-movers';
 import { markerOwnerAlive, selfIdentity, type RunMarker } from './run-marker';
 
-const unused = (): never => {
-  throw new Error('not used by these tests');
-};
-const movers: DataMovers = {
-  cloneFile: unused,
-  probeReflink: async () => false,
-  allocatedBytes: async () => 0,
-  estimateCopyMs: () => 0,
-  backingFileOf: async () => undefined,
-  verifyImage: unused,
-  verifyBtrfsSnapshot: unused,
-  exportFiles: unused,
-  exportTree: unused,
-  readDirtyBytes: async () => 0,
-  syncFilesystem: async () => undefined,
-};
+const movers = idleDataMovers;
 
 const RUN_ID = '20250102T030405Z-0ab12cd3';
 const OTHER_RUN_ID = '20250102T030000Z-0ab12cd4';

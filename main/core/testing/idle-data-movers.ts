@@ -1,0 +1,25 @@
+/**
+ * Data movers for tests of the backup service on seams: nothing to clone,
+ * nothing dirty, syncs that succeed at once. A test that reaches a clone,
+ * a verification or an export has wandered outside what it means to test,
+ * so those throw.
+ */
+import type { DataMovers } from '../backup/data-movers';
+
+const unused = (): never => {
+  throw new Error('not used by these tests');
+};
+
+export const idleDataMovers: DataMovers = {
+  cloneFile: unused,
+  probeReflink: async () => false,
+  allocatedBytes: async () => 0,
+  estimateCopyMs: () => 0,
+  backingFileOf: async () => undefined,
+  verifyImage: unused,
+  verifyBtrfsSnapshot: unused,
+  exportFiles: unused,
+  exportTree: unused,
+  readDirtyBytes: async () => 0,
+  syncFilesystem: async () => undefined,
+};
