@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect } from './app-fixture';
+import { test, expect, ROOT } from './app-fixture';
 import { checkedExportDir, createPlanViaWizard, expectSameFile, expectWritable, fillFile, runAndWaitForReport, startLoopWriter, withImageMounted, writeSynced } from './backup-helpers';
 import { run } from './fixture/run';
 
@@ -27,7 +27,7 @@ test.afterAll(() => {
 const trust = (page: Page) => page.getByRole('region', { name: 'Trust' });
 const alertWithCode = (page: Page, code: string) => page.locator(`[role="alert"][data-code="${code}"]`);
 
-test('image clone of an ext4 + xfs group while writing: hold within its window, clean verify, exports that hold every byte written before the freeze', async ({ app: { page, fixture, ext4, xfs } }) => {
+test('image clone of an ext4 + xfs group while writing: hold within its window, clean verify, exports that hold every byte written before the freeze', async ({ app: { page, fixture, ext4, xfs } }, testInfo) => {
   test.setTimeout(150_000);
   const snapshots = join(fixture.dir, 'snapshots');
   const destination = join(fixture.dir, 'exports');
@@ -50,6 +50,8 @@ test('image clone of an ext4 + xfs group while writing: hold within its window, 
     await expect(trust(page)).toContainText('Snapshot trustworthy');
     await expect(page.getByTestId('hold-figure')).toContainText('within the window');
     await expect(page.getByRole('img', { name: 'Backup timeline' })).toBeVisible();
+    // The README's picture of a report, from this real run (once, from the web project).
+    if (testInfo.project.name === 'web') await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'backup-report.png'), fullPage: true });
     for (const m of [ext4.mountpoint, xfs.mountpoint]) {
       await expect(page.getByRole('row', { name: `Verification of ${m}`, exact: true })).toContainText('clean');
       await expect(page.getByRole('table', { name: 'Members and how each was captured' }).getByRole('row', { name: m, exact: true })).toContainText('frozen');
