@@ -6,31 +6,18 @@
  * probe the user asked for: nothing here probes behind the user's back.
  */
 import type { FreezeInfo, Notice } from '../../app/domain';
-import type { AppErrorShape } from '../../app/errors';
 import { assertNever } from '../../app/errors';
 import { HelperError } from '../helper/helper-error';
 import type * as p from '../helper/protocol';
 import { CoreError, toErrorShape } from './core-error';
-import { freezeFailed, thawFailed, type Failure } from './freeze-errors';
+import { freezeFailed, thawFailed } from './freeze-errors';
+import { FreezeFailures } from './freeze-failures';
+import { FreezeGroup, type GroupFreeze } from './freeze-group';
 import type { FreezeHistory } from './freeze-history';
 import { FreezeLedger } from './freeze-ledger';
 import { isHeld, thawedPatch, type SuperblockState } from './freeze-state';
 import type { HelperConnection, HelperSupervisor } from './helper-supervisor';
 import type { MountBase } from './mount-table';
-
-/** What a group freeze holds: one mount per member, in request order, and the shared deadline. */
-export interface GroupFreeze {
-  mounts: p.MountInfo[];
-  frozenAt: number;
-  remainingMs: number;
-}
-
-type GroupCapable = HelperConnection & { freezeGroup(paths: string[], timeoutMs: number, opts?: { mountIds?: number[]; allowUnsafe?: boolean }): Promise<p.FreezeGroupResult> };
-
-/** The real client has freezeGroup; a connection without it cannot run a consistency group. */
-function canFreezeGroup(helper: HelperConnection): helper is GroupCapable {
-  return typeof (helper as Partial<GroupCapable>).freezeGroup === 'function';
-}
 
 export interface FreezeServiceDeps {
   helper: Pick<HelperSupervisor, 'ensure' | 'running' | 'onEvent' | 'onExit' | 'onAttach'>;
@@ -51,6 +38,8 @@ export interface FreezeServiceDeps {
 
 export class FreezeService {
   readonly ledger: FreezeLedger;
+  private readonly failures: FreezeFailures;
+  private readonly group: FreezeGroup;
 
   constructor(private readonly deps: FreezeServiceDeps) {
     const log = deps.log ?? (() => undefined);
@@ -64,6 +53,18 @@ export class FreezeService {
       now: deps.now ?? Date.now,
       mono: deps.mono ?? (() => performance.now()),
       writersIntervalMs: deps.writersIntervalMs ?? 1000,
+    });
+    this.failures = new FreezeFailures({
+      ledger: this.ledger,
+      runningHelper: () => deps.helper.running(),
+      onMountChanged: () => deps.onMountChanged?.(),
+      now: () => (deps.now ?? Date.now)(),
+    });
+    this.group = new FreezeGroup({
+      ledger: this.ledger,
+      helper: deps.helper,
+      failures: this.failures,
+      beforeFreeze: () => deps.beforeFreeze?.(),
     });
     deps.helper.onEvent((event) => this.onHelperEvent(event, log));
     deps.helper.onExit(() => this.ledger.helperExited());
@@ -114,7 +115,7 @@ export class FreezeService {
         if (this.ledger.eventsSeen(key) === seen) this.ledger.frozen(result.mount, result.frozenAt, result.remainingMs);
       } catch (error) {
         const failure = freezeFailed(error, { dangerous, timeoutMs, maxTimeoutMs: helper.hello.maxTimeoutMs });
-        this.afterFreezeError(key, before, failure);
+        this.failures.afterFreezeError(key, before, failure);
         throw failure;
       } finally {
         this.ledger.asked.delete(key);
@@ -136,7 +137,7 @@ export class FreezeService {
       } catch (error) {
         const failure = thawFailed(error);
         const lastError = toErrorShape(failure).shape;
-        this.afterThawError(key, held, failure.code, lastError);
+        this.failures.afterThawError(key, held, failure.code, lastError);
         throw failure;
       }
       return this.freshInfo(row);
@@ -185,82 +186,16 @@ export class FreezeService {
   }
 
   /**
-   * Freeze several filesystems together through the helper's freezeGroup
-   * (all or nothing, one shared deadline), each row showing frozen by this
-   * app as with a single freeze. The backup engine's consistency group.
+   * Freeze several filesystems together (all or nothing, one shared
+   * deadline): the backup engine's consistency group. See FreezeGroup.
    */
-  async freezeGroup(rows: readonly MountBase[], timeoutMs: number, opts: { allowUnsafe?: boolean } = {}): Promise<GroupFreeze> {
-    const keys = [...new Set(rows.map((row) => row.majorMinor))];
-    const before = new Map<string, SuperblockState>();
-    for (const row of rows) {
-      const s = this.ledger.stateOf(row);
-      if (s.busy) throw new CoreError('BUSY', `Another action on ${row.path} is still running.`);
-      if (isHeld(s)) throw new HelperError('ALREADY_FROZEN', `${row.path} is already frozen by this app.`);
-      before.set(row.majorMinor, { ...s });
-    }
-    for (const key of keys) this.ledger.get(key)!.busy = true;
-    try {
-      const helper = await this.deps.helper.ensure();
-      if (!canFreezeGroup(helper)) throw new CoreError('INTERNAL', 'This helper connection cannot freeze a group.');
-      for (const key of keys) {
-        this.ledger.patch(key, { state: 'freezing', lastError: undefined });
-        this.ledger.asked.set(key, timeoutMs);
-      }
-      this.deps.beforeFreeze?.();
-      try {
-        const seen = new Map(keys.map((key) => [key, this.ledger.eventsSeen(key)]));
-        const result = await helper.freezeGroup(
-          rows.map((row) => row.path),
-          timeoutMs,
-          { mountIds: rows.map((row) => row.mountId), ...(opts.allowUnsafe && { allowUnsafe: true }) },
-        );
-        for (const mount of result.mounts) {
-          if (this.ledger.eventsSeen(mount.majorMinor) === seen.get(mount.majorMinor)) this.ledger.frozen(mount, result.frozenAt, result.remainingMs);
-        }
-        return { mounts: result.mounts, frozenAt: result.frozenAt, remainingMs: result.remainingMs };
-      } catch (error) {
-        const failure = freezeFailed(error, { dangerous: opts.allowUnsafe === true, timeoutMs, maxTimeoutMs: helper.hello.maxTimeoutMs });
-        for (const key of keys) this.afterFreezeError(key, before.get(key)!, failure);
-        throw failure;
-      } finally {
-        for (const key of keys) this.ledger.asked.delete(key);
-      }
-    } finally {
-      for (const key of keys) {
-        const s = this.ledger.get(key);
-        if (s) s.busy = false;
-      }
-    }
+  freezeGroup(rows: readonly MountBase[], timeoutMs: number, opts: { allowUnsafe?: boolean } = {}): Promise<GroupFreeze> {
+    return this.group.freeze(rows, timeoutMs, opts);
   }
 
-  /**
-   * Thaw what freezeGroup froze, last member first, skipping members that
-   * are no longer held (a deadline or the user got there first). Every
-   * member is tried; the first failure is thrown after all were.
-   */
-  async thawGroup(group: GroupFreeze): Promise<void> {
-    const helper = this.deps.helper.running();
-    if (!helper) return; // the helper is gone: its guardian thawed what it held
-    let firstFailure: Error | undefined;
-    for (const mount of [...group.mounts].reverse()) {
-      const key = mount.majorMinor;
-      const s = this.ledger.get(key);
-      if (!s || !isHeld(s)) continue;
-      this.ledger.patch(key, { state: 'thawing', lastError: undefined });
-      try {
-        await helper.thaw({ mountId: s.heldMountId! });
-        if (!isHeld(this.ledger.get(key)!)) this.ledger.patch(key, { ...thawedPatch(), lastError: undefined });
-      } catch (error) {
-        const failure = thawFailed(error);
-        if (failure.code === 'NOT_FROZEN' || failure.code === 'NOT_HELD') {
-          this.ledger.patch(key, thawedPatch());
-          continue;
-        }
-        this.afterThawError(key, true, failure.code, toErrorShape(failure).shape);
-        firstFailure ??= failure;
-      }
-    }
-    if (firstFailure) throw firstFailure;
+  /** Thaw what freezeGroup froze, last member first; the first failure is thrown after all were tried. */
+  thawGroup(group: GroupFreeze): Promise<void> {
+    return this.group.thaw(group);
   }
 
   /** Thaw everything this app holds (the helper's events update each row). Never starts a helper. */
@@ -297,46 +232,6 @@ export class FreezeService {
       const now = this.ledger.get(key);
       if (now) now.busy = false;
     }
-  }
-
-  /**
-   * A thaw failed. The helper may have been overtaken by an event (its exit,
-   * a deadline, the guardian) that already thawed the row: only a row still
-   * "thawing" goes back to frozen.
-   */
-  private afterThawError(key: string, held: boolean, code: string | undefined, lastError: AppErrorShape): void {
-    const now = this.ledger.get(key);
-    if (!now) return;
-    if (code === 'NOT_FROZEN') return this.ledger.patch(key, { ...thawedPatch(), lastError });
-    if (code === 'NOT_HELD' && held && isHeld(now)) {
-      // The helper no longer holds it (its deadline or the guardian thawed it while we waited).
-      this.ledger.thawed({ path: now.heldPath!, majorMinor: key }, 'request', null, true);
-      return this.ledger.patch(key, { lastError });
-    }
-    if (now.state === 'thawing') return this.ledger.patch(key, { state: 'frozen', lastError });
-    this.ledger.patch(key, { lastError });
-  }
-
-  private afterFreezeError(key: string, before: SuperblockState, failure: Failure): void {
-    const lastError = toErrorShape(failure).shape;
-    switch (failure.code) {
-      case 'FROZEN_ELSEWHERE':
-        return this.ledger.patch(key, { state: 'frozen-elsewhere', elsewhereSince: before.elsewhereSince ?? (this.deps.now ?? Date.now)(), lastError });
-      case 'UNSUPPORTED_FS':
-        return this.ledger.patch(key, { state: 'unsupported', lastError });
-      case 'MOUNT_CHANGED':
-        this.deps.onMountChanged?.();
-        break;
-      case 'ALREADY_FROZEN': {
-        const helper = this.deps.helper.running();
-        if (helper) void this.ledger.reconcile(helper);
-        break;
-      }
-    }
-    const s = this.ledger.get(key);
-    // Back to what it was (a failed freeze changed nothing), unless an event already moved it.
-    if (s?.state === 'freezing') this.ledger.patch(key, { state: before.state, lastError });
-    else this.ledger.patch(key, { lastError });
   }
 
   private onHelperEvent(event: p.HelperEvent, log: NonNullable<FreezeServiceDeps['log']>): void {

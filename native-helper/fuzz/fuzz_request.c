@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json-scan.h"	/* utf8_valid */
 #include "jsonw.h"
 #include "request.h"
+#include "utf8.h"
 
 #define ID_MAX	((INT64_C(1) << 53) - 1)
 

@@ -1,7 +1,7 @@
 #include <string.h>
 
 #include "jsonw.h"
-#include "json-scan.h"	/* utf8_seq_len */
+#include "utf8.h"
 
 void jw_init(struct jw *w, char *buf, size_t cap)
 {

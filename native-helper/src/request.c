@@ -1,30 +1,21 @@
 /*
  * The per-op rules for one request line. Two passes, both bounded by len:
  * json_scan_object() checks the JSON syntax and records where each
- * top-level member lies; the get_* functions then decode only what the op
- * needs, straight into struct request. Scanning first lets a reply carry
- * the request's id even when a field after it is bad.
+ * top-level member lies; get_field() (request-fields.c) then decodes only
+ * what the op needs, straight into struct request. Scanning first lets a
+ * reply carry the request's id even when a field after it is bad.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "json-decode.h"
 #include "json-scan.h"
+#include "request-fields.h"
 #include "request.h"
+#include "utf8.h"
 
 #define MAX_MEMBERS	16	/* more than any op takes, so a bound only */
 #define ID_MAX		((INT64_C(1) << 53) - 1)	/* exact in a JS number */
 #define LABEL_MAX	40	/* longest untrusted name quoted in a message */
-
-enum field { F_ID, F_OP, F_PATH, F_PATHS, F_TIMEOUT, F_MOUNT_ID,
-	     F_MOUNT_IDS, F_ALLOW_UNSAFE, F_FORCE, F_UNKNOWN };
-
-#define BIT(f)	(1u << (f))
-
-static const char *const field_names[F_UNKNOWN] = {
-	"id", "op", "path", "paths", "timeoutMs", "mountId", "mountIds",
-	"allowUnsafe", "force",
-};
 
 static const struct op_rule {
 	enum ff_op op;
@@ -86,34 +77,6 @@ static const char *label(const char *raw, size_t n, char *buf)
 	return buf;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int bad(struct req_error *err, enum ff_err code, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* Decodes the key first, so an escaped name ("\u0069d") is the same field. */
-static enum field field_of(const struct json_member *m)
-{
-	char buf[16];
-	size_t len;
-	int f;
-
-	if (json_decode_string(m->key, m->klen, buf, sizeof(buf), &len) !=
-	    JSON_DEC_OK)
-		return F_UNKNOWN;
-	for (f = 0; f < F_UNKNOWN; f++)
-		if (strcmp(buf, field_names[f]) == 0)
-			return (enum field)f;
-	return F_UNKNOWN;
-}
-
 static const struct json_member *find(const struct members *ms,
 				      enum field f)
 {
@@ -131,138 +94,6 @@ static bool id_of(const struct json_member *m, int64_t *id)
 	       *id >= 1 && *id <= ID_MAX;
 }
 
-static int get_path(const char *v, size_t vn, enum json_kind k,
-		    const char *name, struct req_path *p, struct req_error *err)
-{
-	if (k != JSON_STRING)
-		return bad(err, FF_BAD_REQUEST, "%s must be a string", name);
-	switch (json_decode_string(v, vn, p->s, sizeof(p->s), &p->len)) {
-	case JSON_DEC_OK:
-		break;
-	case JSON_DEC_LONG:
-		return bad(err, FF_BAD_REQUEST,
-			   "%s is longer than %d bytes", name, REQ_PATH_MAX - 1);
-	case JSON_DEC_SURROGATE:
-		return bad(err, FF_BAD_REQUEST,
-			   "%s has an unpaired surrogate escape", name);
-	case JSON_DEC_NUL:
-		return bad(err, FF_BAD_REQUEST, "%s contains NUL", name);
-	}
-	if (p->len == 0 || p->s[0] != '/')
-		return bad(err, FF_BAD_REQUEST, "%s must be absolute", name);
-	return 0;
-}
-
-static int bad_count(struct req_error *err)
-{
-	return bad(err, FF_BAD_REQUEST, "paths must hold 1 to %d paths",
-		   REQ_MAX_PATHS);
-}
-
-static int get_paths(const struct json_member *m, struct request *req,
-		     struct req_error *err)
-{
-	struct json_cur c;
-	char name[32];
-	const char *v;
-	size_t vn;
-	enum json_kind k;
-
-	if (m->kind != JSON_ARRAY)
-		return bad(err, FF_BAD_REQUEST, "paths must be an array");
-	json_array_begin(&c, m);
-	while (json_next_elem(&c, &k, &v, &vn)) {
-		if (req->npaths == REQ_MAX_PATHS)
-			return bad_count(err);
-		snprintf(name, sizeof(name), "paths[%d]", req->npaths);
-		if (get_path(v, vn, k, name, &req->paths[req->npaths], err))
-			return -1;
-		req->npaths++;
-	}
-	return req->npaths ? 0 : bad_count(err);
-}
-
-static int get_mount_id(enum json_kind k, const char *v, size_t vn,
-			const char *name, int64_t *out, struct req_error *err)
-{
-	if (k != JSON_INT || !json_parse_int(v, vn, out) || *out <= 0)
-		return bad(err, FF_BAD_REQUEST,
-			   "%s must be a positive integer", name);
-	return 0;
-}
-
-static int get_mount_ids(const struct json_member *m, struct request *req,
-			 struct req_error *err)
-{
-	struct json_cur c;
-	int64_t *ids = req->mount_ids;
-	char name[32];
-	const char *v;
-	size_t vn;
-	enum json_kind k;
-
-	if (m->kind != JSON_ARRAY)
-		return bad(err, FF_BAD_REQUEST, "mountIds must be an array");
-	json_array_begin(&c, m);
-	while (json_next_elem(&c, &k, &v, &vn)) {
-		if (req->nmount_ids == REQ_MAX_PATHS)
-			return bad(err, FF_BAD_REQUEST,
-				   "mountIds must have one entry per path");
-		snprintf(name, sizeof(name), "mountIds[%d]", req->nmount_ids);
-		if (get_mount_id(k, v, vn, name, &ids[req->nmount_ids], err))
-			return -1;
-		req->nmount_ids++;
-	}
-	return 0;
-}
-
-static int get_bool(const struct json_member *m, enum field f, bool *out,
-		    struct req_error *err)
-{
-	if (m->kind != JSON_TRUE && m->kind != JSON_FALSE)
-		return bad(err, FF_BAD_REQUEST, "%s must be true or false",
-			   field_names[f]);
-	*out = m->kind == JSON_TRUE;
-	return 0;
-}
-
-static int get_field(const struct json_member *m, enum field f,
-		     struct request *req, struct req_error *err)
-{
-	switch (f) {
-	case F_PATH:
-		req->has_path = true;
-		return get_path(m->val, m->vlen, m->kind, "path", &req->path,
-				err);
-	case F_PATHS:
-		return get_paths(m, req, err);
-	case F_TIMEOUT:
-		if (m->kind != JSON_INT)
-			return bad(err, FF_BAD_REQUEST,
-				   "timeoutMs must be an integer");
-		/* too big is still a timeout: the handler names the range */
-		req->has_timeout = true;
-		req->timeout_huge = !json_parse_int(m->val, m->vlen,
-						    &req->timeout_ms);
-		return 0;
-	case F_MOUNT_ID:
-		req->has_mount_id = true;
-		return get_mount_id(m->kind, m->val, m->vlen, "mountId",
-				    &req->mount_id, err);
-	case F_MOUNT_IDS:
-		return get_mount_ids(m, req, err);
-	case F_ALLOW_UNSAFE:
-		return get_bool(m, f, &req->allow_unsafe, err);
-	case F_FORCE:
-		return get_bool(m, f, &req->force, err);
-	case F_ID:
-	case F_OP:
-	case F_UNKNOWN:		/* handled by the callers */
-		break;
-	}
-	return 0;
-}
-
 static const struct op_rule *get_op(const struct members *ms,
 				    struct req_error *err)
 {
@@ -272,11 +103,11 @@ static const struct op_rule *get_op(const struct members *ms,
 	size_t i;
 
 	if (!m) {
-		bad(err, FF_BAD_REQUEST, "op is required");
+		req_bad(err, FF_BAD_REQUEST, "op is required");
 		return NULL;
 	}
 	if (m->kind != JSON_STRING) {
-		bad(err, FF_BAD_REQUEST, "op must be a string");
+		req_bad(err, FF_BAD_REQUEST, "op must be a string");
 		return NULL;
 	}
 	name = label(m->val, m->vlen, buf);
@@ -284,9 +115,9 @@ static const struct op_rule *get_op(const struct members *ms,
 		if (strcmp(name, ff_op_name(op_rules[i].op)) == 0)
 			return &op_rules[i];
 	if (name)
-		bad(err, FF_UNKNOWN_OP, "unknown op \"%s\"", name);
+		req_bad(err, FF_UNKNOWN_OP, "unknown op \"%s\"", name);
 	else
-		bad(err, FF_UNKNOWN_OP, "unknown op");
+		req_bad(err, FF_UNKNOWN_OP, "unknown op");
 	return NULL;
 }
 
@@ -313,17 +144,17 @@ static int check_members(struct members *ms, struct request *req,
 		err->id = req->id;
 	}
 	if (ms->too_many)
-		return bad(err, FF_BAD_REQUEST, "too many fields (at most %d)",
-			   MAX_MEMBERS);
+		return req_bad(err, FF_BAD_REQUEST,
+			       "too many fields (at most %d)", MAX_MEMBERS);
 	for (f = 0; f < F_UNKNOWN; f++)
 		if (dup & BIT(f))
-			return bad(err, FF_BAD_REQUEST, "duplicate field %s",
-				   field_names[f]);
+			return req_bad(err, FF_BAD_REQUEST,
+				       "duplicate field %s", field_names[f]);
 	if (!id)
-		return bad(err, FF_BAD_REQUEST, "id is required");
+		return req_bad(err, FF_BAD_REQUEST, "id is required");
 	if (!err->id_known)
-		return bad(err, FF_BAD_REQUEST,
-			   "id must be an integer in 1..2^53-1");
+		return req_bad(err, FF_BAD_REQUEST,
+			       "id must be an integer in 1..2^53-1");
 	return 0;
 }
 
@@ -333,8 +164,8 @@ static int unknown_field(const struct json_member *m, struct req_error *err)
 	const char *name = label(m->key, m->klen, buf);
 
 	if (!name)
-		return bad(err, FF_BAD_REQUEST, "unknown field");
-	return bad(err, FF_BAD_REQUEST, "unknown field \"%s\"", name);
+		return req_bad(err, FF_BAD_REQUEST, "unknown field");
+	return req_bad(err, FF_BAD_REQUEST, "unknown field \"%s\"", name);
 }
 
 static int check_fields(const struct members *ms, const struct op_rule *r,
@@ -352,8 +183,9 @@ static int check_fields(const struct members *ms, const struct op_rule *r,
 		if (f == F_UNKNOWN)
 			return unknown_field(&ms->m[i], err);
 		if (!(r->allowed & BIT(f)))
-			return bad(err, FF_BAD_REQUEST, "%s does not take %s",
-				   op, field_names[f]);
+			return req_bad(err, FF_BAD_REQUEST,
+				       "%s does not take %s", op,
+				       field_names[f]);
 		if (get_field(&ms->m[i], f, req, err))
 			return -1;
 		seen |= BIT(f);
@@ -361,13 +193,14 @@ static int check_fields(const struct members *ms, const struct op_rule *r,
 	missing = r->required & ~seen;
 	for (f = 0; f < F_UNKNOWN; f++)
 		if (missing & BIT(f))
-			return bad(err, FF_BAD_REQUEST, "%s needs %s", op,
-				   field_names[f]);
+			return req_bad(err, FF_BAD_REQUEST, "%s needs %s", op,
+				       field_names[f]);
 	if (r->one_of && !(seen & r->one_of))
-		return bad(err, FF_BAD_REQUEST, "%s needs path or mountId", op);
+		return req_bad(err, FF_BAD_REQUEST,
+			       "%s needs path or mountId", op);
 	if ((seen & BIT(F_MOUNT_IDS)) && req->nmount_ids != req->npaths)
-		return bad(err, FF_BAD_REQUEST,
-			   "mountIds must have one entry per path");
+		return req_bad(err, FF_BAD_REQUEST,
+			       "mountIds must have one entry per path");
 	return 0;
 }
 
@@ -405,10 +238,11 @@ int request_parse(const char *line, size_t len, struct request *req,
 	err->message[0] = '\0';
 
 	if (!utf8_valid(line, len))
-		return bad(err, FF_BAD_REQUEST, "request is not valid UTF-8");
+		return req_bad(err, FF_BAD_REQUEST,
+			       "request is not valid UTF-8");
 	if (!json_scan_object(&c, ms.m, MAX_MEMBERS, &n))
-		return bad(err, FF_BAD_REQUEST, "invalid JSON at byte %zu: %s",
-			   c.pos, c.why);
+		return req_bad(err, FF_BAD_REQUEST,
+			       "invalid JSON at byte %zu: %s", c.pos, c.why);
 	ms.n = n < MAX_MEMBERS ? n : MAX_MEMBERS;
 	ms.too_many = n > MAX_MEMBERS;
 	if (check_members(&ms, req, err))

@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "json-scan.h"	/* utf8_valid */
 #include "jsonw.h"
 #include "request.h"
+#include "utf8.h"
 
 #define FFFD "\xEF\xBF\xBD"
 

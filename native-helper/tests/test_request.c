@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "json-scan.h"	/* utf8_* */
 #include "request.h"
+#include "utf8.h"
 
 static struct request req;
 static struct req_error err;

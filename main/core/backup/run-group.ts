@@ -6,7 +6,7 @@
  */
 import type { BackupPhase } from '../../../app/backup';
 import { toErrorShape } from '../core-error';
-import type { GroupFreeze } from '../freeze-service';
+import type { GroupFreeze } from '../freeze-group';
 import type { MountBase } from '../mount-table';
 import type { BackupRunDeps } from './backup-run';
 import type { RunClocks } from './run-clocks';
