@@ -14,7 +14,7 @@ import { allocatedBytes, cloneFile } from '../main/core/backup/clone';
 import { syncFilesystem } from '../main/core/backup/dirty';
 import type { HelperClient } from '../main/helper/client';
 import { buildFsPrepare, dirtyFreeze, writeData } from './dirty-freeze-bench';
-import { fmt, median, percentile, type Row } from './stats';
+import { fmt, median, p50p99, type Row } from './stats';
 
 const TOOL = resolve(import.meta.dirname, '../native-helper/build/freezeframe-clone');
 const MiB = 1024 * 1024;
@@ -22,7 +22,7 @@ const MiB = 1024 * 1024;
 const DEADLINE_MS = 20_000;
 
 const msSince = (start: number): number => performance.now() - start;
-const pp = (values: number[], digits = 1): string => `p50 ${fmt(median(values), digits)} ms, p99 ${fmt(percentile(values, 99), digits)} ms`;
+const pp = (values: number[], digits = 1): string => p50p99(values, digits);
 
 /** Clean page cache only (dirty pages stay): flush ours first. Never a global sync: another suite may hold a freeze. */
 async function dropCaches(...paths: string[]): Promise<void> {

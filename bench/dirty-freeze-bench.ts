@@ -23,10 +23,11 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LoopMount } from '../e2e/fixture/loop-mounts';
+import { sleep } from '../e2e/fixture/writer';
 import { readDirtyBytes, syncFilesystem } from '../main/core/backup/dirty';
 import type { HelperClient } from '../main/helper/client';
 import { FreezeTracer, type FreezeBreakdown } from './freeze-breakdown';
-import { fmt, median, percentile, type Row } from './stats';
+import { fmt, median, p50p99, type Row } from './stats';
 
 const MiB = 1024 * 1024;
 const DEADLINE_MS = 20_000;
@@ -44,8 +45,7 @@ interface Sample {
 }
 
 const msSince = (start: number): number => performance.now() - start;
-const pp = (values: number[], digits = 1): string => `p50 ${fmt(median(values), digits)} ms, p99 ${fmt(percentile(values, 99), digits)} ms`;
-const sleep = (ms: number): Promise<void> => new Promise((wake) => setTimeout(wake, ms));
+const pp = (values: number[], digits = 1): string => p50p99(values, digits);
 
 export function buildFsPrepare(): void {
   execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-D_GNU_SOURCE', '-o', FS_PREPARE, resolve(import.meta.dirname, '../native-helper/bench/fs-prepare.c')]);

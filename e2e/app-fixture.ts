@@ -6,8 +6,8 @@
  * holds) and the fixture thaws, unmounts and detaches the rest.
  */
 import { test as base, chromium, _electron, type Page } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { electronBinary } from '../scripts/electron-runtime.mjs';
+import { resolve } from 'node:path';
 import { LoopFixture, type LoopMount } from './fixture/loop-mounts';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 import { startWebMode, type WebMode } from './web-mode';
@@ -21,15 +21,6 @@ export interface AppUnderTest {
   xfs: LoopMount;
   /** The web mode's server process (web project only). */
   server?: WebMode;
-}
-
-/** Where Electron's runtime would be, if it could be installed here. */
-export function electronBinary(): string | undefined {
-  const pkg = join(ROOT, 'node_modules', 'electron');
-  const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile)) return undefined;
-  const binary = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : undefined;
 }
 
 export const test = base.extend<{ app: AppUnderTest }>({

@@ -18,20 +18,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelperClient } from '../main/helper/client';
 import { HELPER_PATH, rootTests, startClient } from '../e2e/fixture/helper-harness';
 import { LoopFixture } from '../e2e/fixture/loop-mounts';
+import { readMountLines } from '../e2e/fixture/mountinfo-lite';
 import { fileSha256, sleep, startWriter, taskState, waitUntilBlocked } from '../e2e/fixture/writer';
 import { FIFREEZE, isRunning, threadsInIoctl, waitForIoctl, waitUntil } from './fixture/procfs';
 import { printTable, record } from './fixture/results';
 
 /** The cgroup v2 hierarchy: /sys/fs/cgroup on unified systems, /sys/fs/cgroup/unified on hybrid ones. */
-function cgroup2Root(): string | undefined {
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const [left, right] = line.split(' - ');
-    if (right?.startsWith('cgroup2 ')) return left!.split(' ')[4];
-  }
-  return undefined;
-}
-
-const CGROUP2 = rootTests.ok ? cgroup2Root() : undefined;
+const CGROUP2 = rootTests.ok ? readMountLines().find((m) => m.fsType === 'cgroup2')?.mountpoint : undefined;
 
 describe.skipIf(!rootTests.ok)('what no userspace process survives', () => {
   let fixture: LoopFixture;
@@ -106,7 +99,7 @@ describe.skipIf(!rootTests.ok)('what no userspace process survives', () => {
       await sleep(3000); // three times its deadline: no deadline can fire for a freeze that never finished
       const [tid] = threadsInIoctl(client.pid!, FIFREEZE);
       expect(tid).toBeDefined();
-      expect(readFileSync(`/proc/${client.pid}/task/${tid}/stat`, 'utf8').split(') ')[1]![0]).toBe('D');
+      expect(taskState(tid!)?.state).toBe('D');
 
       process.kill(client.pid!, 'SIGKILL');
       await sleep(1000);

@@ -19,8 +19,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoopMount } from '../e2e/fixture/loop-mounts';
 import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../e2e/fixture/writer';
-import { AppProcess } from './fixture/app-process';
-import { FIFREEZE, threadsInIoctl, waitForIoctl, writerAtFreezeBarrier } from './fixture/procfs';
+import { AppProcess, resultValue, type Caller } from './fixture/app-process';
+import { FIFREEZE, threadsInIoctl, waitForIoctl, waitUntil, writerAtFreezeBarrier } from './fixture/procfs';
 import { LONG } from './fixture/results';
 import type { RendererDriver, RendererPage } from './fixture/renderer';
 
@@ -57,22 +57,10 @@ export interface CellResult {
   insideFreeze?: boolean;
 }
 
-interface Caller {
-  call(method: string, params: unknown): Promise<unknown>;
-}
-
 export async function runCell(fault: Fault, phase: Phase, mount: LoopMount, browser: RendererDriver | undefined, tag: string): Promise<CellResult> {
   const plan = planFor(fault);
   const app = await AppProcess.start({ leaseMs: LEASE_MS });
   const stopped: number[] = [];
-  const cont = (pid: number | undefined): void => {
-    if (pid === undefined) return;
-    try {
-      process.kill(pid, 'SIGCONT');
-    } catch {
-      // gone
-    }
-  };
   let page: RendererPage | undefined;
   let writer: Writer | undefined;
   let slipped: Writer[] = [];
@@ -102,7 +90,7 @@ export async function runCell(fault: Fault, phase: Phase, mount: LoopMount, brow
       // writer blocked at the freeze barrier itself.
       ({ writer, slipped } = await writerAtFreezeBarrier(mount.mountpoint, tag, 10_000));
     } else {
-      expectOk(await freeze(), 'freeze.start');
+      resultValue(await freeze(), 'freeze.start');
       writer = startWriter(target);
       await waitUntilBlocked(writer);
       if (phase === 'thawing') {
@@ -177,7 +165,7 @@ async function recover(fault: Fault, app: AppProcess, browser: RendererDriver | 
   const fresh = fault === 'main kill -9' ? await AppProcess.start({ leaseMs: LEASE_MS }) : app;
   let page: RendererPage | undefined;
   try {
-    const seenThawed = await waitUntilAsync(async () => (await fresh.row(mount.mountpoint)).freeze.state === 'thawed', 5000);
+    const seenThawed = await waitUntil(async () => (await fresh.row(mount.mountpoint)).freeze.state === 'thawed', 5000, 50);
     if (!seenThawed) {
       const row = await fresh.row(mount.mountpoint);
       const helper = await fresh.helper();
@@ -189,10 +177,10 @@ async function recover(fault: Fault, app: AppProcess, browser: RendererDriver | 
     }
     const caller: Caller = page ?? fresh;
     const row = await fresh.row(mount.mountpoint);
-    expectOk(await caller.call('freeze.start', { id: row.id, timeoutMs: 5000 }), 'recovery freeze.start');
+    resultValue(await caller.call('freeze.start', { id: row.id, timeoutMs: 5000 }), 'recovery freeze.start');
     const writer = startWriter(join(mount.mountpoint, `recover-${tag}.bin`), 64 * 1024);
     await waitUntilBlocked(writer);
-    expectOk(await caller.call('freeze.thaw', { id: row.id }), 'recovery freeze.thaw');
+    resultValue(await caller.call('freeze.thaw', { id: row.id }), 'recovery freeze.thaw');
     if ((await writer.done) !== 0 || fileSha256(writer.target) !== writer.sha256) throw new Error('recovery writer failed');
   } finally {
     await page?.closePage().catch(() => undefined);
@@ -200,17 +188,12 @@ async function recover(fault: Fault, app: AppProcess, browser: RendererDriver | 
   }
 }
 
-function expectOk(result: unknown, what: string): void {
-  const r = result as { ok: boolean; error?: { code: string; message: string } };
-  if (!r.ok) throw new Error(`${what}: ${r.error?.code}: ${r.error?.message}`);
-}
-
-async function waitUntilAsync(cond: () => Promise<boolean>, withinMs: number): Promise<boolean> {
-  const end = performance.now() + withinMs;
-  for (;;) {
-    if (await cond()) return true;
-    if (performance.now() > end) return false;
-    await sleep(50);
+/** Lets a stopped process run again (it may be gone). */
+export function cont(pid: number): void {
+  try {
+    process.kill(pid, 'SIGCONT');
+  } catch {
+    // gone
   }
 }
 

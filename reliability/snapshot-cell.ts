@@ -20,9 +20,9 @@ import { join } from 'node:path';
 import type { BackupReport, BackupRunState, Preflight, ReportSummary } from '../app/backup';
 import type { LoopMount } from '../e2e/fixture/loop-mounts';
 import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../e2e/fixture/writer';
-import { inject, LEASE_MS, planFor as freezePlanFor, type Fault } from './fault-cell';
-import { AppProcess } from './fixture/app-process';
-import { childrenOf, isRunning } from './fixture/procfs';
+import { cont, inject, LEASE_MS, planFor as freezePlanFor, type Fault } from './fault-cell';
+import { AppProcess, resultValue as value, type Caller } from './fixture/app-process';
+import { childrenOf, isRunning, waitUntil } from './fixture/procfs';
 import type { RendererDriver, RendererPage } from './fixture/renderer';
 
 /** The run's hold window: also the helper's auto-thaw deadline for the group. */
@@ -63,10 +63,6 @@ export interface SnapshotCellResult {
   thawMs: number;
   /** What the interrupted run's report says, or what the next start shows. */
   aftermath: string;
-}
-
-interface Caller {
-  call(method: string, params: unknown): Promise<unknown>;
 }
 
 export async function runSnapshotCell(
@@ -141,14 +137,6 @@ export async function runSnapshotCell(
     // Should the parent-death signal not have reached it (no setpriv), a command orphaned by main's kill -9 sleeps on.
     for (const pid of orphans) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
     for (const w of writers) rmSync(w.target, { force: true });
-  }
-}
-
-function cont(pid: number): void {
-  try {
-    process.kill(pid, 'SIGCONT');
-  } catch {
-    // gone
   }
 }
 
@@ -231,10 +219,14 @@ async function recoveryRun(app: AppProcess, browser: RendererDriver | undefined,
   let page: RendererPage | undefined;
   const writers: Writer[] = [];
   try {
-    const thawed = await waitAsync(async () => {
-      for (const m of members) if ((await app.row(m.mountpoint)).freeze.state !== 'thawed') return false;
-      return true;
-    }, 5000);
+    const thawed = await waitUntil(
+      async () => {
+        for (const m of members) if ((await app.row(m.mountpoint)).freeze.state !== 'thawed') return false;
+        return true;
+      },
+      5000,
+      50,
+    );
     if (!thawed) throw new Error(`the app still shows a member frozen 5 s after the thaw: ${JSON.stringify(await Promise.all(members.map(async (m) => (await app.row(m.mountpoint)).freeze)))}`);
     if (fault.startsWith('renderer')) {
       await old?.closePage().catch(() => undefined);
@@ -265,20 +257,5 @@ async function recoveryRun(app: AppProcess, browser: RendererDriver | undefined,
   } finally {
     await page?.closePage().catch(() => undefined);
     for (const w of writers) rmSync(w.target, { force: true });
-  }
-}
-
-function value<T = unknown>(result: unknown, what: string): T {
-  const r = result as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!r.ok) throw new Error(`${what}: ${r.error?.code}: ${r.error?.message}`);
-  return r.value as T;
-}
-
-async function waitAsync(cond: () => Promise<boolean>, withinMs: number): Promise<boolean> {
-  const end = performance.now() + withinMs;
-  for (;;) {
-    if (await cond()) return true;
-    if (performance.now() > end) return false;
-    await sleep(50);
   }
 }

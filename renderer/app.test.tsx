@@ -1,19 +1,14 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from './app';
 import { createAppStore, StoreContext } from './store/store';
 import { wireStore } from './store/wire';
 import { createFakeApi, frozenInfo, makeRow } from './testing/fake-api';
-import { sizeScrollBoxes } from './testing/render';
+import { sizeScrollBoxesEachTest } from './testing/render';
 
-let restoreSize: () => void;
-beforeEach(() => {
-  restoreSize = sizeScrollBoxes();
-});
+sizeScrollBoxesEachTest();
 afterEach(() => {
-  cleanup();
-  restoreSize();
   vi.restoreAllMocks();
 });
 

@@ -6,16 +6,13 @@
 // Then: build the helper, the renderer and main (which embeds the helper's
 // SHA-256 for the AppImage install), and run electron-builder on
 // build/electron-builder.cjs against that runtime, so it downloads no other.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { electronDist, REPO_ROOT as root, withElectronFetched } from './electron-runtime.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const electronPackage = join(root, 'node_modules', 'electron');
 const helper = join(root, 'native-helper', 'build', 'freezeframe-helper');
-const DOWNLOAD_TIMEOUT_MS = 30_000;
 const TARGETS = ['deb', 'rpm', 'AppImage'];
 
 function fail(sentence) {
@@ -28,27 +25,7 @@ for (const target of targets) {
   if (!TARGETS.includes(target)) fail(`npm run dist builds ${TARGETS.join(', ')}; "${target}" is not one of them.`);
 }
 
-/** The unpacked Electron runtime electron-builder packages, if its installer put it there. */
-function electronDist() {
-  const pathFile = join(electronPackage, 'path.txt');
-  if (!existsSync(pathFile)) return undefined;
-  const dist = join(electronPackage, 'dist');
-  return existsSync(join(dist, readFileSync(pathFile, 'utf8').trim())) ? dist : undefined;
-}
-
-/** Electron's own installer, bounded in time (it fails at once without a network). */
-async function tryDownload() {
-  const installer = spawn(process.execPath, [join(electronPackage, 'install.js')], { cwd: electronPackage, stdio: 'ignore', timeout: DOWNLOAD_TIMEOUT_MS });
-  const slow = setTimeout(() => process.stderr.write('freezeframe: fetching the Electron runtime...\n'), 3000);
-  await new Promise((resolve) => installer.once('close', resolve).once('error', resolve));
-  clearTimeout(slow);
-}
-
-let dist = electronDist();
-if (!dist && existsSync(join(electronPackage, 'install.js'))) {
-  await tryDownload();
-  dist = electronDist();
-}
+const dist = await withElectronFetched(electronDist);
 if (!dist) {
   fail(
     'The Electron runtime is not installed here and could not be downloaded, so no deb, rpm or AppImage can be built; run `npm run dist` where node_modules/electron can fetch it (see docs/packaging.md).',

@@ -3,36 +3,9 @@
 // tries to fetch it, briefly), then builds and launches it. Where the runtime
 // cannot be had, it says so in one sentence and points at `npm run serve`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { electronBinary, REPO_ROOT as root, withElectronFetched } from './electron-runtime.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const electronPackage = join(root, 'node_modules', 'electron');
-const DOWNLOAD_TIMEOUT_MS = 30_000;
-
-/** What node_modules/electron/index.js would return, without its unbounded download. */
-function electronBinary() {
-  const pathFile = join(electronPackage, 'path.txt');
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : 'electron';
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const binary = override ? join(override, relative) : existsSync(pathFile) ? join(electronPackage, 'dist', relative) : undefined;
-  return binary && existsSync(binary) ? binary : undefined;
-}
-
-/** Electron's own installer, bounded in time; a word only if it takes a while. */
-async function tryDownload() {
-  const installer = spawn(process.execPath, [join(electronPackage, 'install.js')], { cwd: electronPackage, stdio: 'ignore', timeout: DOWNLOAD_TIMEOUT_MS });
-  const slow = setTimeout(() => process.stderr.write('freezeframe: fetching the Electron runtime...\n'), 3000);
-  await new Promise((resolve) => installer.once('close', resolve).once('error', resolve));
-  clearTimeout(slow);
-}
-
-let binary = electronBinary();
-if (!binary && existsSync(join(electronPackage, 'install.js'))) {
-  await tryDownload();
-  binary = electronBinary();
-}
+const binary = await withElectronFetched(electronBinary);
 if (!binary) {
   process.stderr.write(
     "The Electron runtime is not installed here and could not be downloaded, so the Freezeframe window cannot open; run `npm run serve` to use Freezeframe in a browser instead.\n",

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { electronDist } from './electron-runtime.mjs';
 
 const isRoot = process.geteuid?.() === 0;
 const hasClang = spawnSync('sh', ['-c', 'command -v clang'], { stdio: 'ignore' }).status === 0;
@@ -55,10 +56,6 @@ function vitest(project) {
 
 const none = () => ({ passed: 0, failed: 0, skipped: 0 });
 
-function electronRuntimeAvailable() {
-  const pathFile = join('node_modules', 'electron', 'path.txt');
-  return existsSync(pathFile) && existsSync(join('node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim()));
-}
 const hasChromium = existsSync(process.env.FREEZEFRAME_CHROMIUM ?? '/usr/bin/chromium');
 
 /** Playwright: both projects; the Electron one skips, plainly, where its runtime is missing. */
@@ -97,7 +94,7 @@ vitest('renderer');
 if (isRoot) vitest('integration');
 else notRun('vitest integration (real freezes of loop mounts)', 'needs root: run `sudo npm test`');
 // main/electron/deb-install.int.test.ts skips itself without the runtime; say so here too.
-if (!electronRuntimeAvailable()) notRun('deb package install/remove', 'Electron runtime not available (electron-builder needs it to build the deb)');
+if (!electronDist()) notRun('deb package install/remove', 'Electron runtime not available (electron-builder needs it to build the deb)');
 
 step('build app (renderer + main)', 'npm', ['run', '-s', 'build'], none);
 if (!isRoot) notRun('end-to-end (Playwright, web mode)', 'needs root: the specs freeze real loop mounts');

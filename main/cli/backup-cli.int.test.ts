@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupPlanInput, BackupReport } from '../../app/backup';
 import { rootTests } from '../../e2e/fixture/helper-harness';
-import { findMount, LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
+import { findMount } from '../../e2e/fixture/loop-mounts';
+import { useLoopMounts } from '../../e2e/fixture/shared-mounts';
 import { run } from '../../e2e/fixture/run';
 
 const ENTRY = resolve(import.meta.dirname, 'backup-main.ts');
@@ -42,20 +43,16 @@ function runCli(args: string[], onStderr?: (text: string, child: ReturnType<type
 }
 
 describe.skipIf(!rootTests.ok)('freezeframe backup (the CLI) on real loop mounts', () => {
-  let fixture: LoopFixture;
-  let ext4: LoopMount;
+  const mounts = useLoopMounts({ ext4: 'ext4' });
   let dir: string;
   let configDir: string;
 
   beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    ext4 = await fixture.mount('ext4');
     dir = mkdtempSync(join(tmpdir(), 'freezeframe-cli-int-'));
     configDir = join(dir, 'config');
   });
 
   afterAll(async () => {
-    await fixture?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -69,7 +66,7 @@ describe.skipIf(!rootTests.ok)('freezeframe backup (the CLI) on real loop mounts
   const imagePlan = (name: string, extra: Partial<BackupPlanInput> = {}): BackupPlanInput => ({
     version: 1,
     name,
-    mounts: [ext4.mountpoint],
+    mounts: [mounts.ext4.mountpoint],
     method: 'image-clone',
     holdWindowMs: 10_000,
     imageClone: { snapshotDir: join(dir, 'snapshots') },
@@ -109,7 +106,7 @@ describe.skipIf(!rootTests.ok)('freezeframe backup (the CLI) on real loop mounts
   });
 
   it("stderr to a file on the frozen member (cron's 2>log): its lines wait for the thaw, and the hold ends on time", async () => {
-    const logPath = join(ext4.mountpoint, 'cli-progress.log');
+    const logPath = join(mounts.ext4.mountpoint, 'cli-progress.log');
     const fd = openSync(logPath, 'w');
     const result = await new Promise<{ code: number | null; stdout: string }>((resolveRun) => {
       const plan = imagePlan('cli-log-on-member', { holdWindowMs: 3000 });
@@ -133,7 +130,7 @@ describe.skipIf(!rootTests.ok)('freezeframe backup (the CLI) on real loop mounts
   });
 
   it('SIGTERM while waiting for the operator: thawed first, cancelled report, exit 143', async () => {
-    const plan: BackupPlanInput = { version: 1, name: 'cli-signal', mounts: [ext4.mountpoint], method: 'manual', holdWindowMs: 8000 };
+    const plan: BackupPlanInput = { version: 1, name: 'cli-signal', mounts: [mounts.ext4.mountpoint], method: 'manual', holdWindowMs: 8000 };
     let sent = false;
     const result = await runCli(['--plan', planFile('cli-signal', plan), '--config-dir', configDir], (stderr, child) => {
       if (!sent && stderr.includes('waiting-for-operator')) {
@@ -145,7 +142,7 @@ describe.skipIf(!rootTests.ok)('freezeframe backup (the CLI) on real loop mounts
     expect(result.code, result.stderr).toBe(143);
     expect(result.stdout).toMatch(/^# Backup cli-signal: cancelled/);
     // Thawed: a write to it completes (in a child: a frozen write would block this process).
-    await run('sh', ['-c', `echo ok > '${ext4.mountpoint}/after-signal'`], 5000);
-    expect(findMount(ext4.mountpoint).fsType).toBe('ext4');
+    await run('sh', ['-c', `echo ok > '${mounts.ext4.mountpoint}/after-signal'`], 5000);
+    expect(findMount(mounts.ext4.mountpoint).fsType).toBe('ext4');
   });
 });

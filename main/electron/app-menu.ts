@@ -4,23 +4,23 @@
  * the About facts in a native dialog (the toolbar's About button shows them
  * in the page).
  */
-import { dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import type { AppInfo } from '../../app/domain';
 import type { Core } from '../core/api';
 import { aboutLines, aboutTitle } from './about-text';
+import { showMessageBoxOn } from './message-box';
 
 export interface AppMenuActions {
   window(): BrowserWindow | undefined;
   quit(): void;
 }
 
-export async function showAboutDialog(core: Core, window: BrowserWindow | undefined): Promise<void> {
+async function showAboutDialog(core: Core, window: BrowserWindow | undefined): Promise<void> {
   const result = await core.dispatch('app.info', {});
   const options = result.ok
     ? { type: 'info' as const, title: 'About Freezeframe', message: aboutTitle(result.value as AppInfo), detail: aboutLines(result.value as AppInfo).join('\n'), buttons: ['OK'] }
     : { type: 'error' as const, title: 'About Freezeframe', message: 'Could not read the app info', detail: result.error.message, buttons: ['OK'] };
-  if (window) await dialog.showMessageBox(window, options);
-  else await dialog.showMessageBox(options);
+  await showMessageBoxOn(window, options);
 }
 
 export function installAppMenu(core: Core, actions: AppMenuActions): void {

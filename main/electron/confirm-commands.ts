@@ -15,7 +15,7 @@ const ROLES: Record<CommandsConfirmationRequest['commands'][number]['role'], str
   'post-thaw': 'Post-thaw hook (after the thaw)',
 };
 
-export const RUN_BUTTON = 0;
+const RUN_BUTTON = 0;
 export const CANCEL_BUTTON = 1;
 
 export function commandsMessageBox(request: CommandsConfirmationRequest, user: string = currentUser()): MessageBoxOptions {

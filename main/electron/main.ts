@@ -16,6 +16,7 @@ import { appImageHelperStarter } from './appimage-helper';
 import { confirmCommandsWith } from './confirm-commands';
 import { installIpcAdapter } from './ipc-adapter';
 import { notifyAutoThaws, showDesktopNotice } from './notifications';
+import { showMessageBoxOn } from './message-box';
 import { createQuitGuard } from './quit-guard';
 import { backupCliArgs, runCliMode } from './cli-mode';
 import { createTray } from './tray';
@@ -46,10 +47,7 @@ async function start(): Promise<void> {
     logFile: join(app.getPath('logs'), 'freezeframe.log'),
     electronVersion: process.versions.electron,
     // A plan's new or changed commands are approved here, in main's own dialog, not by the renderer alone.
-    confirmCommands: confirmCommandsWith((options) => {
-      const window = liveWindow();
-      return window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options);
-    }),
+    confirmCommands: confirmCommandsWith((options) => showMessageBoxOn(liveWindow(), options)),
   }, appImageSeams(helper));
 
   const showWindow = (): void => {
@@ -97,9 +95,7 @@ function appImageSeams(helper: HelperLocation): CoreSeams {
           cancelId: 1,
           noLink: true,
         };
-        const window = liveWindow();
-        const { response } = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
-        return response === 0;
+        return (await showMessageBoxOn(liveWindow(), options)).response === 0;
       },
     }),
   };
@@ -124,9 +120,7 @@ function installQuitGuard(core: Core): void {
         cancelId: 1,
         noLink: true,
       };
-      const window = liveWindow();
-      const { response } = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
-      return response === 0;
+      return (await showMessageBoxOn(liveWindow(), options)).response === 0;
     },
     shutdown: () => core.shutdown(),
     quit: () => app.quit(),

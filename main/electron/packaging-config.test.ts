@@ -156,7 +156,7 @@ describe('npm run dist', () => {
     // the real installer, which where GitHub is reachable would fetch the runtime and go on to build everything.
     const tree = mkdtempSync(join(scratch, 'tree-'));
     execFileSync('mkdir', ['-p', join(tree, 'scripts'), join(tree, 'node_modules', 'electron')]);
-    copyFileSync(join(ROOT, 'scripts', 'dist.mjs'), join(tree, 'scripts', 'dist.mjs'));
+    for (const script of ['dist.mjs', 'electron-runtime.mjs']) copyFileSync(join(ROOT, 'scripts', script), join(tree, 'scripts', script));
     writeFileSync(join(tree, 'node_modules', 'electron', 'install.js'), "console.error('TypeError: fetch failed'); process.exit(1);\n");
     const result = spawnSync(process.execPath, [join(tree, 'scripts', 'dist.mjs')], { encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(1);

@@ -99,6 +99,18 @@ export function findSourceRoot(startDir: string, checks: Pick<FileChecks, 'isFil
 }
 
 /**
+ * The first candidate that is an executable file and, unless `trustedAsIs`
+ * says otherwise (a source tree's build, a copy that never runs elevated),
+ * is root's alone (isRootOwnedChain). Shared by every installed binary.
+ */
+export function firstUsable<C>(candidates: readonly C[], checks: FileChecks, pathOf: (c: C) => string, trustedAsIs: (c: C) => boolean): C | undefined {
+  return candidates.find((c) => {
+    const path = pathOf(c);
+    return checks.isFile(path) && checks.isExecutable(path) && (trustedAsIs(c) || checks.isRootOwnedChain(path));
+  });
+}
+
+/**
  * Pick the helper. When none exists, the answer names the path of the
  * layout the app is in, so the error says where it looked (and the AppImage
  * knows where to install it).
@@ -110,12 +122,9 @@ export function locateHelper(startDir: string, checks: FileChecks = realFileChec
   candidates.push({ helperPath: INSTALLED_HELPER_PATH, source: 'package', development: false });
   candidates.push({ helperPath: APPIMAGE_HELPER_PATH, source: 'appimage', development: false });
 
-  for (const candidate of candidates) {
-    if (!checks.isFile(candidate.helperPath) || !checks.isExecutable(candidate.helperPath)) continue;
-    // A source tree is the developer's own; an installed helper must be root's alone.
-    if (candidate.source !== 'development' && !checks.isRootOwnedChain(candidate.helperPath)) continue;
-    return { ...candidate, found: true };
-  }
+  // A source tree is the developer's own; an installed helper must be root's alone.
+  const usable = firstUsable(candidates, checks, (c) => c.helperPath, (c) => c.source === 'development');
+  if (usable) return { ...usable, found: true };
   const expected = sourceRoot !== undefined ? candidates[0]! : options.appImage ? candidates[candidates.length - 1]! : candidates.find((c) => c.source === 'package')!;
   return { ...expected, found: false };
 }

@@ -2,26 +2,16 @@
  * Lines no well-behaved client sends: each gets its code, and none freezes
  * anything. Eight garbage lines in a row end the session.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RawHelper, rootTests } from '../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
+import { useLoopMounts } from '../../e2e/fixture/shared-mounts';
 
 describe.skipIf(!rootTests.ok)('protocol abuse', () => {
-  let fixture: LoopFixture;
-  let ext4: LoopMount;
+  const mounts = useLoopMounts({ ext4: 'ext4' });
   let raw: RawHelper;
-
-  beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    ext4 = await fixture.mount('ext4');
-  });
 
   afterEach(async () => {
     await raw?.close();
-  });
-
-  afterAll(async () => {
-    await fixture?.cleanup();
   });
 
   async function fresh(): Promise<RawHelper> {
@@ -41,20 +31,20 @@ describe.skipIf(!rootTests.ok)('protocol abuse', () => {
   it('each malformed request gets its code, with the id when it could be read', async () => {
     const h = await fresh();
     const cases: Array<[unknown, string]> = [
-      [{ id: 1, op: 'freeze', path: ext4.mountpoint, timeoutMs: '60000' }, 'BAD_REQUEST'],
+      [{ id: 1, op: 'freeze', path: mounts.ext4.mountpoint, timeoutMs: '60000' }, 'BAD_REQUEST'],
       [{ id: 2, op: 'freeze', path: 42, timeoutMs: 5000 }, 'BAD_REQUEST'],
-      [{ id: 3, op: 'freeze', path: ext4.mountpoint }, 'BAD_REQUEST'],
+      [{ id: 3, op: 'freeze', path: mounts.ext4.mountpoint }, 'BAD_REQUEST'],
       [{ id: 4, op: 'launchMissiles' }, 'UNKNOWN_OP'],
-      [{ id: 5, op: 'freeze', path: ext4.mountpoint, timeoutMs: 0 }, 'TIMEOUT_OUT_OF_RANGE'],
-      [{ id: 6, op: 'freeze', path: ext4.mountpoint, timeoutMs: -1 }, 'TIMEOUT_OUT_OF_RANGE'],
-      [{ id: 7, op: 'freeze', path: ext4.mountpoint, timeoutMs: 1e300 }, 'BAD_REQUEST'],
-      [{ id: 8, op: 'freeze', path: ext4.mountpoint, timeoutMs: 5000, extra: true }, 'BAD_REQUEST'],
+      [{ id: 5, op: 'freeze', path: mounts.ext4.mountpoint, timeoutMs: 0 }, 'TIMEOUT_OUT_OF_RANGE'],
+      [{ id: 6, op: 'freeze', path: mounts.ext4.mountpoint, timeoutMs: -1 }, 'TIMEOUT_OUT_OF_RANGE'],
+      [{ id: 7, op: 'freeze', path: mounts.ext4.mountpoint, timeoutMs: 1e300 }, 'BAD_REQUEST'],
+      [{ id: 8, op: 'freeze', path: mounts.ext4.mountpoint, timeoutMs: 5000, extra: true }, 'BAD_REQUEST'],
       [{ id: 9, op: 'freeze', path: 'relative', timeoutMs: 5000 }, 'BAD_REQUEST'],
       [{ id: 10, op: 'freezeGroup', paths: [], timeoutMs: 5000 }, 'BAD_REQUEST'],
       [{ id: 11, op: 'thaw' }, 'BAD_REQUEST'],
-      [{ id: 12, op: 'freeze', path: `${ext4.mountpoint}\u0000/x`, timeoutMs: 5000 }, 'BAD_REQUEST'],
+      [{ id: 12, op: 'freeze', path: `${mounts.ext4.mountpoint}\u0000/x`, timeoutMs: 5000 }, 'BAD_REQUEST'],
       [{ id: 13, op: 'status', path: '/' }, 'BAD_REQUEST'],
-      [{ id: 14, op: 'freezeGroup', paths: Array.from({ length: 65 }, () => ext4.mountpoint), timeoutMs: 5000 }, 'BAD_REQUEST'],
+      [{ id: 14, op: 'freezeGroup', paths: Array.from({ length: 65 }, () => mounts.ext4.mountpoint), timeoutMs: 5000 }, 'BAD_REQUEST'],
     ];
     for (const [message] of cases) send(h, message);
     h.write('{"id":15,"op":"freeze","path":"/x","timeoutMs":99999999999999999999999999}\n');
@@ -83,7 +73,7 @@ describe.skipIf(!rootTests.ok)('protocol abuse', () => {
 
   it('eight garbage lines in a row thaw everything and end the helper with status 3', async () => {
     const h = await fresh();
-    send(h, { id: 1, op: 'freeze', path: ext4.mountpoint, timeoutMs: 20_000 });
+    send(h, { id: 1, op: 'freeze', path: mounts.ext4.mountpoint, timeoutMs: 20_000 });
     expect(await h.reply(1)).toMatchObject({ ok: true });
     for (let i = 0; i < 7; i++) h.write('garbage\n');
     send(h, { id: 2, op: 'heartbeat' }); // resets the count

@@ -8,33 +8,29 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient } from './client';
 import { HELPER_PATH, rootTests } from '../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
+import { useLoopMounts } from '../../e2e/fixture/shared-mounts';
 
 describe.skipIf(!rootTests.ok)('unsafe targets', () => {
-  let fixture: LoopFixture;
-  let home: LoopMount;
+  const mounts = useLoopMounts({ home: 'ext4' });
   let client: HelperClient;
 
   beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    home = await fixture.mount('ext4');
-    const helperCopy = join(home.mountpoint, 'freezeframe-helper');
+    const helperCopy = join(mounts.home.mountpoint, 'freezeframe-helper');
     copyFileSync(HELPER_PATH, helperCopy);
     client = await HelperClient.start({ helperPath: helperCopy, leaseMs: 5000, maxTimeoutMs: 60_000 });
   });
 
   afterAll(async () => {
     await client?.close();
-    await fixture?.cleanup();
   });
 
   it('refuses the filesystem holding the helper unless allowUnsafe, and then only briefly', async () => {
-    await expect(client.freeze(home.mountpoint, 2000)).rejects.toMatchObject({ code: 'REFUSED_UNSAFE' });
-    await expect(client.freeze(home.mountpoint, 60_000, { allowUnsafe: true })).rejects.toMatchObject({ code: 'TIMEOUT_OUT_OF_RANGE' });
-    const frozen = await client.freeze(home.mountpoint, 2000, { allowUnsafe: true });
-    expect(frozen.mount.path).toBe(home.mountpoint);
+    await expect(client.freeze(mounts.home.mountpoint, 2000)).rejects.toMatchObject({ code: 'REFUSED_UNSAFE' });
+    await expect(client.freeze(mounts.home.mountpoint, 60_000, { allowUnsafe: true })).rejects.toMatchObject({ code: 'TIMEOUT_OUT_OF_RANGE' });
+    const frozen = await client.freeze(mounts.home.mountpoint, 2000, { allowUnsafe: true });
+    expect(frozen.mount.path).toBe(mounts.home.mountpoint);
     // The helper still answers while the filesystem it runs from is frozen.
     expect((await client.status()).frozen).toHaveLength(1);
-    await client.thaw({ path: home.mountpoint });
+    await client.thaw({ path: mounts.home.mountpoint });
   });
 });

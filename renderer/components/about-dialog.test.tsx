@@ -1,20 +1,13 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../app/domain';
 import { App } from '../app';
 import { createAppStore, StoreContext } from '../store/store';
 import { wireStore } from '../store/wire';
 import { APP_INFO, createFakeApi, ok } from '../testing/fake-api';
-import { sizeScrollBoxes } from '../testing/render';
+import { sizeScrollBoxesEachTest } from '../testing/render';
 
-let restoreSize: () => void;
-beforeEach(() => {
-  restoreSize = sizeScrollBoxes();
-});
-afterEach(() => {
-  cleanup();
-  restoreSize();
-});
+sizeScrollBoxesEachTest();
 
 const PACKAGED: AppInfo = {
   ...APP_INFO,

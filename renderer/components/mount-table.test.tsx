@@ -1,18 +1,13 @@
-import { act, cleanup, screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { Profiler } from 'react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { enableRenderCount, renderCounts, resetRenderCounts } from '../perf/render-count';
 import { frozenInfo, makeRow } from '../testing/fake-api';
-import { renderWithStore, sizeScrollBoxes, storeWith } from '../testing/render';
+import { renderWithStore, sizeScrollBoxesEachTest, storeWith } from '../testing/render';
 import { MountTable } from './mount-table';
 
-let restoreSize: () => void;
-beforeEach(() => {
-  restoreSize = sizeScrollBoxes();
-});
+sizeScrollBoxesEachTest();
 afterEach(() => {
-  cleanup();
-  restoreSize();
   vi.useRealTimers();
   enableRenderCount(false);
   resetRenderCounts();

@@ -1,6 +1,7 @@
 /** Rendering helpers for component tests: a store around a fake api, and a sized scroll box. */
-import { render, type RenderResult } from '@testing-library/react';
+import { cleanup, render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
+import { afterEach, beforeEach } from 'vitest';
 import type { MountRow } from '../../app/domain';
 import { LazyBackupsView } from '../components/lazy-backups-view';
 import { createAppStore, StoreContext } from '../store/store';
@@ -68,4 +69,16 @@ export function sizeScrollBoxes(height = 720, width = 1280): () => void {
     };
   });
   return () => restores.forEach((restore) => restore());
+}
+
+/** For a test file of the mount table: sized scroll boxes around each test, and the rendered tree cleaned up after it. */
+export function sizeScrollBoxesEachTest(): void {
+  let restoreSize: () => void = () => undefined;
+  beforeEach(() => {
+    restoreSize = sizeScrollBoxes();
+  });
+  afterEach(() => {
+    cleanup();
+    restoreSize();
+  });
 }

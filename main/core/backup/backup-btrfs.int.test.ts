@@ -10,32 +10,26 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FreezeWindow } from '../../../app/domain';
 import { rootTests } from '../../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../../e2e/fixture/loop-mounts';
+import { useLoopMounts } from '../../../e2e/fixture/shared-mounts';
 import { run } from '../../../e2e/fixture/run';
 import { eventsOf, expectAllThawed, startBackupCore, type BackupTestCore } from './testing/backup-int-harness';
 
 describe.skipIf(!rootTests.ok)('btrfs snapshots, alone and in a mixed group', () => {
-  let fixture: LoopFixture;
-  let btrfs: LoopMount;
-  let ext4: LoopMount;
+  // Snapshots are subvolumes inside the fixture's btrfs: they go with its unmount.
+  const mounts = useLoopMounts({ btrfs: 'btrfs', ext4: 'ext4' });
   let t: BackupTestCore;
 
   beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    btrfs = await fixture.mount('btrfs');
-    ext4 = await fixture.mount('ext4');
     t = await startBackupCore();
   });
 
   afterAll(async () => {
-    // Snapshots are subvolumes inside the fixture's btrfs: they go with its unmount.
     await t?.close();
-    await fixture?.cleanup();
   });
 
   it('btrfs alone: nothing frozen, a read-only snapshot with the data; retention keeps the newest', async () => {
-    writeFileSync(join(btrfs.mountpoint, 'data.txt'), 'before the snapshot\n');
-    const plan = { version: 1 as const, name: 'btrfs-alone', mounts: [btrfs.mountpoint], method: 'btrfs' as const, retention: { keep: 1 } };
+    writeFileSync(join(mounts.btrfs.mountpoint, 'data.txt'), 'before the snapshot\n');
+    const plan = { version: 1 as const, name: 'btrfs-alone', mounts: [mounts.btrfs.mountpoint], method: 'btrfs' as const, retention: { keep: 1 } };
     const preflight = await (async () => {
       await t.ok('plans.save', { plan });
       return t.ok<{ steps: string[]; maxFrozenMs: number; blockers: string[] }>('backup.preflight', { name: plan.name });
@@ -66,11 +60,11 @@ describe.skipIf(!rootTests.ok)('btrfs snapshots, alone and in a mixed group', ()
     const report = await t.runPlan({
       version: 1,
       name: 'mixed',
-      mounts: [btrfs.mountpoint, ext4.mountpoint],
+      mounts: [mounts.btrfs.mountpoint, mounts.ext4.mountpoint],
       method: 'btrfs',
       holdWindowMs: 10_000,
-      imageClone: { snapshotDir: join(fixture.dir, 'snapshots'), reflink: 'auto' },
-      backup: { destination: join(fixture.dir, 'exports'), verify: true },
+      imageClone: { snapshotDir: join(mounts.fixture.dir, 'snapshots'), reflink: 'auto' },
+      backup: { destination: join(mounts.fixture.dir, 'exports'), verify: true },
     });
     expect(report.error).toBeUndefined();
     expect(report.trustworthy).toBe(true);
@@ -86,23 +80,23 @@ describe.skipIf(!rootTests.ok)('btrfs snapshots, alone and in a mixed group', ()
     expect(report.verification.map((v) => v.ok)).toEqual([true, true]);
     expect(report.exports?.map((e) => e.directory.split('/').pop())).toEqual([`mixed-${report.runId}`, `mixed-${report.runId}-0`]);
     const windows = await t.ok<FreezeWindow[]>('history.list');
-    expect(windows.map((w) => w.path)).toEqual([ext4.mountpoint]);
-    await expectAllThawed(t, [btrfs.mountpoint, ext4.mountpoint]);
+    expect(windows.map((w) => w.path)).toEqual([mounts.ext4.mountpoint]);
+    await expectAllThawed(t, [mounts.btrfs.mountpoint, mounts.ext4.mountpoint]);
   });
 
   it('two subvolumes of one btrfs sharing an explicit snapshot folder: one snapshot each, retention removes both', async () => {
     const volumes: string[] = [];
     for (const name of ['vol-a', 'vol-b']) {
-      await run('btrfs', ['subvolume', 'create', join(btrfs.mountpoint, name)]);
-      writeFileSync(join(btrfs.mountpoint, name, 'data.txt'), `${name}\n`);
-      volumes.push(await fixture.bind(join(btrfs.mountpoint, name)));
+      await run('btrfs', ['subvolume', 'create', join(mounts.btrfs.mountpoint, name)]);
+      writeFileSync(join(mounts.btrfs.mountpoint, name, 'data.txt'), `${name}\n`);
+      volumes.push(await mounts.fixture.bind(join(mounts.btrfs.mountpoint, name)));
     }
-    const plan = { version: 1 as const, name: 'vols', mounts: volumes, method: 'btrfs' as const, btrfs: { snapshotDir: join(btrfs.mountpoint, 'snaps') }, retention: { keep: 1 } };
+    const plan = { version: 1 as const, name: 'vols', mounts: volumes, method: 'btrfs' as const, btrfs: { snapshotDir: join(mounts.btrfs.mountpoint, 'snaps') }, retention: { keep: 1 } };
     const first = await t.runPlan(plan);
     expect(first.error).toBeUndefined();
     expect(first.trustworthy).toBe(true);
     const paths = first.members.map((m) => m.snapshot!.path!);
-    expect(paths).toEqual([0, 1].map((i) => join(btrfs.mountpoint, 'snaps', `vols-${first.runId}-${i}`)));
+    expect(paths).toEqual([0, 1].map((i) => join(mounts.btrfs.mountpoint, 'snaps', `vols-${first.runId}-${i}`)));
     expect(paths.map((p) => readFileSync(join(p, 'data.txt'), 'utf8'))).toEqual(['vol-a\n', 'vol-b\n']);
 
     const second = await t.runPlan(plan);
@@ -114,7 +108,7 @@ describe.skipIf(!rootTests.ok)('btrfs snapshots, alone and in a mixed group', ()
   });
 
   it('a btrfs plan with an ext4 member it cannot capture is blocked up front', async () => {
-    await t.ok('plans.save', { plan: { version: 1, name: 'uncaptured', mounts: [btrfs.mountpoint, ext4.mountpoint], method: 'btrfs' } });
+    await t.ok('plans.save', { plan: { version: 1, name: 'uncaptured', mounts: [mounts.btrfs.mountpoint, mounts.ext4.mountpoint], method: 'btrfs' } });
     const result = await t.core.dispatch('backup.start', { name: 'uncaptured' });
     expect(result.ok).toBe(false);
     if (!result.ok) {

@@ -10,32 +10,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupRunState } from '../../../app/backup';
 import type { FreezeWindow, MountsSnapshot } from '../../../app/domain';
 import { rootTests } from '../../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../../e2e/fixture/loop-mounts';
+import { useExt4AndXfs } from '../../../e2e/fixture/shared-mounts';
 import { eventsOf, expectAllThawed, startBackupCore, type BackupTestCore } from './testing/backup-int-harness';
 
 describe.skipIf(!rootTests.ok)('backup failure paths on real loop mounts', () => {
-  let fixture: LoopFixture;
-  let ext4: LoopMount;
-  let xfs: LoopMount;
+  const mounts = useExt4AndXfs();
   let t: BackupTestCore;
 
   beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    ext4 = await fixture.mount('ext4');
-    xfs = await fixture.mount('xfs');
     t = await startBackupCore();
   });
 
   afterAll(async () => {
     await t?.close();
-    await fixture?.cleanup();
   });
 
   it('a pre-freeze hook that exits 1: nothing is frozen, the report says HOOK_FAILED', async () => {
     const report = await t.runPlan({
       version: 1,
       name: 'hook-fails',
-      mounts: [ext4.mountpoint, xfs.mountpoint],
+      mounts: [mounts.ext4.mountpoint, mounts.xfs.mountpoint],
       method: 'command',
       command: { argv: ['true'], timeoutMs: 5000 },
       holdWindowMs: 5000,
@@ -53,14 +47,14 @@ describe.skipIf(!rootTests.ok)('backup failure paths on real loop mounts', () =>
     expect(await t.ok<FreezeWindow[]>('history.list')).toEqual([]);
     const lines = eventsOf(t, 'backup.output').filter((l) => l.runId === report.runId).map((l) => `${l.stream}:${l.text}`);
     expect(lines).toEqual(['stdout:flushing', 'stderr:no lock']);
-    await expectAllThawed(t, [ext4.mountpoint, xfs.mountpoint]);
+    await expectAllThawed(t, [mounts.ext4.mountpoint, mounts.xfs.mountpoint]);
   });
 
   it('a snapshot command that exits 1: the group is thawed at once, SNAPSHOT_FAILED', async () => {
     const report = await t.runPlan({
       version: 1,
       name: 'command-fails',
-      mounts: [ext4.mountpoint, xfs.mountpoint],
+      mounts: [mounts.ext4.mountpoint, mounts.xfs.mountpoint],
       method: 'command',
       holdWindowMs: 5000,
       command: { argv: ['sh', '-c', 'echo "members: $FREEZEFRAME_MOUNTS" | tr "\\n" " "; echo; exit 1'], timeoutMs: 5000 },
@@ -71,10 +65,10 @@ describe.skipIf(!rootTests.ok)('backup failure paths on real loop mounts', () =>
     expect(report.hold).not.toBeNull();
     expect(report.hold!.heldMs).toBeLessThan(3000);
     expect(report.hold!.withinWindow).toBe(true);
-    expect(report.hooks.find((h) => h.role === 'command')?.outputTail).toContain(`members: ${ext4.mountpoint} ${xfs.mountpoint}`);
+    expect(report.hooks.find((h) => h.role === 'command')?.outputTail).toContain(`members: ${mounts.ext4.mountpoint} ${mounts.xfs.mountpoint}`);
     const windows = await t.ok<FreezeWindow[]>('history.list');
-    expect(windows.filter((w) => w.endedBy === 'request').map((w) => w.path).sort()).toEqual([ext4.mountpoint, xfs.mountpoint].sort());
-    await expectAllThawed(t, [ext4.mountpoint, xfs.mountpoint]);
+    expect(windows.filter((w) => w.endedBy === 'request').map((w) => w.path).sort()).toEqual([mounts.ext4.mountpoint, mounts.xfs.mountpoint].sort());
+    await expectAllThawed(t, [mounts.ext4.mountpoint, mounts.xfs.mountpoint]);
   });
 
   it('manual method, 2 s hold window, no confirmation: thawed, untrustworthy, WINDOW_EXCEEDED', async () => {
@@ -84,7 +78,7 @@ describe.skipIf(!rootTests.ok)('backup failure paths on real loop mounts', () =>
       {
         version: 1,
         name: 'manual-times-out',
-        mounts: [ext4.mountpoint],
+        mounts: [mounts.ext4.mountpoint],
         method: 'manual',
         holdWindowMs: 2000,
         manual: { checklist: ['Take the array snapshot'] },
@@ -108,14 +102,14 @@ describe.skipIf(!rootTests.ok)('backup failure paths on real loop mounts', () =>
     // Too late now: the run is over.
     const late = await t.core.dispatch('backup.confirmSnapshot', { runId: report.runId });
     expect(late.ok).toBe(false);
-    await expectAllThawed(t, [ext4.mountpoint]);
+    await expectAllThawed(t, [mounts.ext4.mountpoint]);
   });
 
   it('extend of a member the run holds is refused (its 3 s hold window is enforced); a Thaw by hand ends the run untrustworthy', async () => {
     const outcomes: Array<{ ok: boolean; code?: string }> = [];
-    const report = await t.runPlan({ version: 1, name: 'hand-thaw', mounts: [xfs.mountpoint], method: 'manual', holdWindowMs: 3000 }, async (state) => {
+    const report = await t.runPlan({ version: 1, name: 'hand-thaw', mounts: [mounts.xfs.mountpoint], method: 'manual', holdWindowMs: 3000 }, async (state) => {
       if (state.status !== 'waiting-for-operator' || outcomes.length) return;
-      const id = (await t.ok<MountsSnapshot>('mounts.list')).mounts.find((m) => m.path === xfs.mountpoint)!.id;
+      const id = (await t.ok<MountsSnapshot>('mounts.list')).mounts.find((m) => m.path === mounts.xfs.mountpoint)!.id;
       for (const [method, params] of [['freeze.extend', { id, timeoutMs: 20_000 }], ['freeze.thaw', { id }]] as const) {
         const result = await t.core.dispatch(method, params);
         outcomes.push(result.ok ? { ok: true } : { ok: false, code: result.error.code });
@@ -129,7 +123,7 @@ describe.skipIf(!rootTests.ok)('backup failure paths on real loop mounts', () =>
     // Thawed by the user's request well inside the window the helper kept (never extended).
     expect(report.hold!.heldMs).toBeLessThan(3000);
     const windows = await t.ok<FreezeWindow[]>('history.list');
-    expect(windows.find((w) => w.path === xfs.mountpoint && w.endedBy === 'request')).toBeDefined();
-    await expectAllThawed(t, [xfs.mountpoint]);
+    expect(windows.find((w) => w.path === mounts.xfs.mountpoint && w.endedBy === 'request')).toBeDefined();
+    await expectAllThawed(t, [mounts.xfs.mountpoint]);
   });
 });

@@ -13,35 +13,29 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupPlanInput } from '../../../app/backup';
 import { rootTests } from '../../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../../e2e/fixture/loop-mounts';
+import { useLoopMounts } from '../../../e2e/fixture/shared-mounts';
 import { run } from '../../../e2e/fixture/run';
 import { sha256 } from '../../../e2e/fixture/writer';
 import { expectAllThawed, startBackupCore, type BackupTestCore } from './testing/backup-int-harness';
 
 describe.skipIf(!rootTests.ok)('image-clone backups of real loop mounts', () => {
-  let fixture: LoopFixture;
-  let ext4: LoopMount;
-  let xfs: LoopMount;
+  const mounts = useLoopMounts({ ext4: { fs: 'ext4', sizeMb: 96 }, xfs: 'xfs' });
   let t: BackupTestCore;
   let snapshots: string;
 
   beforeAll(async () => {
-    fixture = await LoopFixture.create();
-    ext4 = await fixture.mount('ext4', { sizeMb: 96 });
-    xfs = await fixture.mount('xfs');
-    snapshots = join(fixture.dir, 'snapshots');
+    snapshots = join(mounts.fixture.dir, 'snapshots');
     t = await startBackupCore();
   });
 
   afterAll(async () => {
     await t?.close();
-    await fixture?.cleanup();
   });
 
   const plan = (name: string, extra: Partial<BackupPlanInput> = {}): BackupPlanInput => ({
     version: 1,
     name,
-    mounts: [ext4.mountpoint, xfs.mountpoint],
+    mounts: [mounts.ext4.mountpoint, mounts.xfs.mountpoint],
     method: 'image-clone',
     holdWindowMs: 10_000,
     imageClone: { snapshotDir: snapshots, reflink: 'auto' },
@@ -51,7 +45,7 @@ describe.skipIf(!rootTests.ok)('image-clone backups of real loop mounts', () => 
   it('ext4 + xfs under write load: clones fsck clean, hold every byte written before the freeze, writes resume', async () => {
     // Known content, synced before the run: every byte of it must be in the clones.
     const known = new Map<string, string>();
-    for (const m of [ext4, xfs]) {
+    for (const m of [mounts.ext4, mounts.xfs]) {
       for (let i = 0; i < 4; i++) {
         const data = randomBytes(256 * 1024 + i * 1000);
         writeFileSync(join(m.mountpoint, `known-${i}.bin`), data);
@@ -60,10 +54,10 @@ describe.skipIf(!rootTests.ok)('image-clone backups of real loop mounts', () => 
       await run('sync', ['-f', m.mountpoint]);
     }
     // A writer to both, all through the run: it blocks while frozen and must go on after the thaw.
-    const writer = spawn('sh', ['-c', `i=0; while :; do echo $i >> '${ext4.mountpoint}/log'; echo $i >> '${xfs.mountpoint}/log'; i=$((i+1)); sleep 0.002; done`], { detached: true, stdio: 'ignore' });
+    const writer = spawn('sh', ['-c', `i=0; while :; do echo $i >> '${mounts.ext4.mountpoint}/log'; echo $i >> '${mounts.xfs.mountpoint}/log'; i=$((i+1)); sleep 0.002; done`], { detached: true, stdio: 'ignore' });
     try {
       await new Promise((r) => setTimeout(r, 300));
-      const report = await t.runPlan(plan('group', { backup: { destination: join(fixture.dir, 'exports'), verify: true } }));
+      const report = await t.runPlan(plan('group', { backup: { destination: join(mounts.fixture.dir, 'exports'), verify: true } }));
       expect(report.error, JSON.stringify(report.verification, null, 1)).toBeUndefined();
       expect(report.outcome).toBe('succeeded');
       expect(report.trustworthy).toBe(true);
@@ -74,23 +68,23 @@ describe.skipIf(!rootTests.ok)('image-clone backups of real loop mounts', () => 
       expect(report.members.map((m) => m.capture)).toEqual(['frozen', 'frozen']);
       const sync = report.timeline.find((p) => p.phase === 'sync');
       expect(sync?.outcome).toBe('ok');
-      expect(sync?.detail).toMatch(new RegExp(`^sync -f: ${ext4.mountpoint} \\d+ ms, ${xfs.mountpoint} \\d+ ms$`));
+      expect(sync?.detail).toMatch(new RegExp(`^sync -f: ${mounts.ext4.mountpoint} \\d+ ms, ${mounts.xfs.mountpoint} \\d+ ms$`));
       expect(report.verification.map((v) => [v.mountpoint, v.ok])).toEqual([
-        [ext4.mountpoint, true],
-        [xfs.mountpoint, true],
+        [mounts.ext4.mountpoint, true],
+        [mounts.xfs.mountpoint, true],
       ]);
       expect(report.export?.files).toHaveLength(2);
       expect(existsSync(join(report.export!.directory, 'SHA256SUMS'))).toBe(true);
 
       // Writes resume: the log grows after the run.
-      const before = readFileSync(join(ext4.mountpoint, 'log'), 'utf8').split('\n').length;
+      const before = readFileSync(join(mounts.ext4.mountpoint, 'log'), 'utf8').split('\n').length;
       await new Promise((r) => setTimeout(r, 400));
-      expect(readFileSync(join(ext4.mountpoint, 'log'), 'utf8').split('\n').length).toBeGreaterThan(before + 3);
+      expect(readFileSync(join(mounts.ext4.mountpoint, 'log'), 'utf8').split('\n').length).toBeGreaterThan(before + 3);
 
       // Every byte written before the freeze is in the clones (mounted read-only; xfs needs nouuid).
       for (const member of report.members) {
         const image = member.snapshot!.path!;
-        const at = join(fixture.dir, `clone-of-${member.fsType}`);
+        const at = join(mounts.fixture.dir, `clone-of-${member.fsType}`);
         mkdirSync(at);
         const opts = member.fsType === 'xfs' ? 'loop,ro,nouuid,norecovery' : 'loop,ro,noload';
         await run('mount', ['-o', opts, image, at]);
@@ -103,15 +97,15 @@ describe.skipIf(!rootTests.ok)('image-clone backups of real loop mounts', () => 
     } finally {
       process.kill(-writer.pid!, 'SIGKILL');
     }
-    await expectAllThawed(t, [ext4.mountpoint, xfs.mountpoint]);
+    await expectAllThawed(t, [mounts.ext4.mountpoint, mounts.xfs.mountpoint]);
   });
 
   it('cancel during the export: the run is cancelled, thawed, and no partial export is left', async () => {
-    const destination = join(fixture.dir, 'exports-cancel');
-    writeFileSync(join(ext4.mountpoint, 'bulk.bin'), randomBytes(48 * 1024 * 1024));
-    await run('sync', ['-f', ext4.mountpoint]);
+    const destination = join(mounts.fixture.dir, 'exports-cancel');
+    writeFileSync(join(mounts.ext4.mountpoint, 'bulk.bin'), randomBytes(48 * 1024 * 1024));
+    await run('sync', ['-f', mounts.ext4.mountpoint]);
     let cancelled = false;
-    const report = await t.runPlan(plan('cancel-export', { mounts: [ext4.mountpoint], backup: { destination, verify: false } }), async (state) => {
+    const report = await t.runPlan(plan('cancel-export', { mounts: [mounts.ext4.mountpoint], backup: { destination, verify: false } }), async (state) => {
       if (state.phase === 'export' && !cancelled) {
         cancelled = true;
         await t.ok('backup.cancel', { runId: state.runId });
@@ -125,16 +119,16 @@ describe.skipIf(!rootTests.ok)('image-clone backups of real loop mounts', () => 
     expect(left.filter((n) => n.endsWith('.partial'))).toEqual([]);
     // Whatever is left is a complete export (with its sums), never half a file unmarked.
     for (const name of left) expect(existsSync(join(destination, name, 'SHA256SUMS'))).toBe(true);
-    await expectAllThawed(t, [ext4.mountpoint]);
+    await expectAllThawed(t, [mounts.ext4.mountpoint]);
   });
 
   it('a destination that fills up: DESTINATION_FULL, the partial export removed, thawed', async () => {
-    const destination = await fixture.tmpfs('full-destination'); // 16 MiB
-    const report = await t.runPlan(plan('destination-full', { mounts: [ext4.mountpoint], backup: { destination, verify: false } }));
+    const destination = await mounts.fixture.tmpfs('full-destination'); // 16 MiB
+    const report = await t.runPlan(plan('destination-full', { mounts: [mounts.ext4.mountpoint], backup: { destination, verify: false } }));
     expect(report.outcome).toBe('failed');
     expect(report.error?.code).toBe('DESTINATION_FULL');
     expect(report.trustworthy).toBe(true); // the snapshot itself is fine; only its copy failed
     expect(readdirSync(destination)).toEqual([]);
-    await expectAllThawed(t, [ext4.mountpoint]);
+    await expectAllThawed(t, [mounts.ext4.mountpoint]);
   });
 });

@@ -2,18 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { running } from '../../../e2e/fixture/writer';
 import { MAX_LINE_CHARS, runCommand } from './child-command';
 import { HoldHook } from './hold-hook';
-
-/** Running (a zombie waiting for its reaper counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('runCommand (real child processes)', () => {
   let dir: string;
@@ -52,7 +43,7 @@ describe('runCommand (real child processes)', () => {
     expect(performance.now() - started).toBeLessThan(3000);
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     await new Promise((r) => setTimeout(r, 100));
-    expect(alive(grandchild)).toBe(false);
+    expect(running(grandchild)).toBe(false);
   });
 
   it('SIGKILL after 2 s for a command that ignores SIGTERM', async () => {

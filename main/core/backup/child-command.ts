@@ -13,8 +13,8 @@
  * kernel drops it when a set-user-ID program (sudo) is executed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { realFileChecks } from '../../helper/helper-path';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -197,12 +197,7 @@ function findExecutable(file: string, path: string | undefined): boolean {
 }
 
 function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return realFileChecks.isExecutable(path) && realFileChecks.isFile(path);
 }
 
 /** Run to completion within timeoutMs (or until signal aborts it). */

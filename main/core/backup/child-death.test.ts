@@ -11,21 +11,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { running } from '../../../e2e/fixture/writer';
 import { parentDeathSignalAvailable } from './child-command';
 
 const ROOT = resolve(__dirname, '../../..');
 const MODULE = pathToFileURL(join(__dirname, 'child-command.ts')).href;
 /** Holds on like a hold hook whose lock outlives its stdin: only a signal ends it. */
 const HOLDER = 'process.stdout.write("READY\\n"); process.stdin.on("error", () => {}); process.stdin.resume(); setInterval(() => {}, 1e6);';
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** The parent prints the child's pid once the child said READY. */
 function parentScript(options: object): string {
@@ -47,7 +39,7 @@ describe.skipIf(!parentDeathSignalAvailable())('a command dies with main (setpri
   beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'ff-child-death-'))));
   afterEach(() => {
     parent?.kill('SIGKILL');
-    if (childPid !== undefined && alive(childPid)) process.kill(-childPid, 'SIGKILL');
+    if (childPid !== undefined && running(childPid)) process.kill(-childPid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -73,10 +65,10 @@ describe.skipIf(!parentDeathSignalAvailable())('a command dies with main (setpri
 
   async function killParentAndWatch(pid: number): Promise<number> {
     childPid = pid;
-    expect(alive(pid)).toBe(true);
+    expect(running(pid)).toBe(true);
     const killedAt = performance.now();
     parent!.kill('SIGKILL');
-    while (alive(pid) && performance.now() - killedAt < 1000) await new Promise((r) => setTimeout(r, 10));
+    while (running(pid) && performance.now() - killedAt < 1000) await new Promise((r) => setTimeout(r, 10));
     return performance.now() - killedAt;
   }
 
@@ -85,14 +77,14 @@ describe.skipIf(!parentDeathSignalAvailable())('a command dies with main (setpri
     // setpriv exec'd the command in place: the pid the parent knows is the holder's own.
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).toBe(process.execPath);
     const ms = await killParentAndWatch(pid);
-    expect(alive(pid)).toBe(false);
+    expect(running(pid)).toBe(false);
     expect(ms).toBeLessThan(1000);
   });
 
   it('with `shell: true` the sh gets the signal (here it exec()s the holder, so the holder does)', async () => {
     const pid = await startParent({ argv: ['echo READY; exec sleep 30'], shell: true });
     const ms = await killParentAndWatch(pid);
-    expect(alive(pid)).toBe(false);
+    expect(running(pid)).toBe(false);
     expect(ms).toBeLessThan(1000);
   });
 });

@@ -12,7 +12,7 @@ import { lstat, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { APPIMAGE_HELPER_DIR, findSourceRoot, realFileChecks, type FileChecks } from '../../helper/helper-path';
+import { APPIMAGE_HELPER_DIR, findSourceRoot, firstUsable, realFileChecks, type FileChecks } from '../../helper/helper-path';
 import { BackupError } from './backup-error';
 
 export type ReflinkMode = 'auto' | 'always' | 'never';
@@ -22,7 +22,7 @@ export const APPIMAGE_CLONE_TOOL_PATH = `${APPIMAGE_HELPER_DIR}/freezeframe-clon
 const DEV_CLONE_TOOL_RELATIVE = join('native-helper', 'build', 'freezeframe-clone');
 
 /** The tool's exit codes (native-helper/clone/copy.h). */
-export const CLONE_EXIT = { ok: 0, usage: 2, noSpace: 3, access: 4, io: 5, noReflink: 6, cancelled: 130 } as const;
+const CLONE_EXIT = { ok: 0, usage: 2, noSpace: 3, access: 4, io: 5, noReflink: 6, cancelled: 130 } as const;
 
 /** SIGTERM lets the tool remove its target; SIGKILL only if it ignores that this long. */
 const KILL_GRACE_MS = 5000;
@@ -52,12 +52,9 @@ export function locateCloneTool(
   // The packaged app's own copy (an AppImage's resources): it runs as the
   // user, never elevated, so a user-writable copy escalates nothing.
   if (options.packaged && options.resourcesDir) candidates.push({ toolPath: join(options.resourcesDir, 'helper', 'freezeframe-clone'), development: false, userOwnedOk: true });
-  for (const { userOwnedOk, ...candidate } of candidates) {
-    if (!checks.isFile(candidate.toolPath) || !checks.isExecutable(candidate.toolPath)) continue;
-    if (!candidate.development && !userOwnedOk && !checks.isRootOwnedChain(candidate.toolPath)) continue;
-    return { ...candidate, found: true };
-  }
-  return { ...candidates[0]!, found: false };
+  const usable = firstUsable(candidates, checks, (c) => c.toolPath, (c) => c.development || c.userOwnedOk === true);
+  const { userOwnedOk: _, ...location } = usable ?? candidates[0]!;
+  return { ...location, found: usable !== undefined };
 }
 
 let defaultLocation: CloneToolLocation | undefined;
@@ -228,8 +225,8 @@ export async function allocatedBytes(path: string): Promise<number> {
  * shared cores), so the warning comes early rather than late. A reflink
  * only writes metadata: a small constant, whatever the size.
  */
-export const ASSUMED_COPY_BYTES_PER_MS = (150 * 1024 * 1024) / 1000;
-export const ASSUMED_REFLINK_MS = 100;
+const ASSUMED_COPY_BYTES_PER_MS = (150 * 1024 * 1024) / 1000;
+const ASSUMED_REFLINK_MS = 100;
 const SPAWN_OVERHEAD_MS = 20;
 
 export function estimateCopyMs(allocated: number, reflink: boolean): number {

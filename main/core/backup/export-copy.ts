@@ -9,7 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { BackupError } from './backup-error';
 
 /** Large reads stream at the device's rate; two of them are the export's whole working set. */
-export const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 4 * 1024 * 1024;
 /** Hole granularity of the written copy: the page and block size of every filesystem we write to. */
 const BLOCK = 4096;
 const ZERO = Buffer.alloc(BLOCK);

@@ -17,7 +17,7 @@ import { walkTree, type TreeWalk } from './export-tree-walk';
 export const SUMS_FILE = 'SHA256SUMS';
 export const MANIFEST_FILE = 'manifest.json';
 export const PARTIAL_SUFFIX = '.partial';
-export const PARTIAL_NOTE = 'PARTIAL-DO-NOT-USE';
+const PARTIAL_NOTE = 'PARTIAL-DO-NOT-USE';
 
 type Progress = (done: number, total: number) => void;
 

@@ -4,13 +4,13 @@
  * Plans are re-validated on every read: a file edited by hand that no
  * longer validates is PLAN_INVALID with the fields named, never half-run.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PLAN_NAME_PATTERN, type BackupPlan, type BackupPlanInput } from '../../../app/backup';
 import { backupPlanSchema } from '../../../app/backup-schema';
 import { BackupError } from './backup-error';
-import { readIfExists, writeFileAtomic } from './config-files';
+import { jsonFileStems, readIfExists, writeFileAtomic } from './config-files';
 
 const approvalsSchema = z.record(z.string(), z.string().regex(/^[a-f0-9]{64}$/));
 
@@ -24,16 +24,8 @@ export class PlanStore {
   }
 
   async list(): Promise<BackupPlan[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.plansDir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
     const plans: BackupPlan[] = [];
-    for (const file of names.sort()) {
-      const name = file.endsWith('.json') ? file.slice(0, -5) : '';
+    for (const name of await jsonFileStems(this.plansDir)) {
       if (!PLAN_NAME_PATTERN.test(name)) continue;
       try {
         plans.push(await this.get(name));

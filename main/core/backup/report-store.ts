@@ -3,11 +3,10 @@
  * written once after the thaw. The list is newest first by run id (which
  * sorts by time); a damaged file is skipped in the list, not fatal.
  */
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarize, type BackupReport, type ReportSummary } from '../../../app/backup';
 import { BackupError } from './backup-error';
-import { readIfExists, writeFileAtomic } from './config-files';
+import { jsonFileStems, readIfExists, writeFileAtomic } from './config-files';
 import { isRunId } from './run-id';
 
 export class ReportStore {
@@ -33,18 +32,7 @@ export class ReportStore {
 
   /** Every report, newest first. */
   async all(): Promise<BackupReport[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const ids = names
-      .filter((n) => n.endsWith('.json') && isRunId(n.slice(0, -5)))
-      .map((n) => n.slice(0, -5))
-      .sort()
-      .reverse();
+    const ids = (await jsonFileStems(this.dir)).filter(isRunId).reverse();
     const reports: BackupReport[] = [];
     for (const id of ids) {
       try {

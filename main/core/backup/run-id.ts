@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[a-f0-9]{8}$/;
+const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[a-f0-9]{8}$/;
 
 /** `YYYYMMDDTHHMMSSZ-` (17) + 8 hex. */
 export const RUN_ID_LENGTH = 25;

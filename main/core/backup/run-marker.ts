@@ -11,7 +11,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupPlan, BackupReport, MemberReport } from '../../../app/backup';
 import { BackupError } from './backup-error';
-import { readIfExists, writeFileAtomic } from './config-files';
+import { jsonFileStems, readIfExists, writeFileAtomic } from './config-files';
 import { PARTIAL_SUFFIX } from './export';
 import { RunRecord } from './run-record';
 import { isRunId } from './run-id';
@@ -34,7 +34,7 @@ export async function selfIdentity(): Promise<Pick<RunMarker, 'mainPid' | 'mainS
   return { mainPid: process.pid, mainStartTime: await processStartTime(process.pid), bootId: await currentBootId() };
 }
 
-export async function processStartTime(pid: number): Promise<string | null> {
+async function processStartTime(pid: number): Promise<string | null> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // comm (field 2) may hold spaces and parentheses: count from the last ')'; starttime is field 22.
@@ -77,18 +77,10 @@ export class RunMarkers {
    * returned apart, for the log (and removal), rather than left forever.
    */
   async orphans(): Promise<{ markers: RunMarker[]; damaged: Array<{ runId: string; why: string }> }> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { markers: [], damaged: [] };
-      throw error;
-    }
     const markers: RunMarker[] = [];
     const damaged: Array<{ runId: string; why: string }> = [];
-    for (const name of names.sort()) {
-      const runId = name.slice(0, -'.json'.length);
-      if (!name.endsWith('.json') || !isRunId(runId)) continue;
+    for (const runId of await jsonFileStems(this.dir)) {
+      if (!isRunId(runId)) continue;
       const text = await readIfExists(this.pathOf(runId));
       if (text === undefined) continue; // its run ended meanwhile
       let marker: RunMarker;
@@ -143,7 +135,7 @@ export async function removePartials(paths: readonly string[], log: (message: st
   return removed;
 }
 
-export const INTERRUPTED_WHY =
+const INTERRUPTED_WHY =
   "Freezeframe stopped during this run (it was killed or the machine went down). The helper's deadline and guardian thawed the filesystems; the snapshot, if any, was never checked.";
 
 /** The report of a run whose main died: what the marker knows (its start), failed, untrustworthy. */

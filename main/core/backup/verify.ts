@@ -25,7 +25,7 @@ const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 const SBIN_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
 /** The read-only check of an image of each type: program and arguments before the image. */
-export const IMAGE_CHECKERS: Readonly<Record<string, { tool: string; args: readonly string[] }>> = {
+const IMAGE_CHECKERS: Readonly<Record<string, { tool: string; args: readonly string[] }>> = {
   // -f: check even when marked clean; -n: open read-only, answer no to every question.
   ext2: { tool: 'e2fsck', args: ['-f', '-n'] },
   ext3: { tool: 'e2fsck', args: ['-f', '-n'] },

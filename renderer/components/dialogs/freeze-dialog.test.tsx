@@ -1,17 +1,10 @@
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { App } from '../../app';
 import { makeRow } from '../../testing/fake-api';
-import { renderWithStore, sizeScrollBoxes, storeWith } from '../../testing/render';
+import { renderWithStore, sizeScrollBoxesEachTest, storeWith } from '../../testing/render';
 
-let restoreSize: () => void;
-beforeEach(() => {
-  restoreSize = sizeScrollBoxes();
-});
-afterEach(() => {
-  cleanup();
-  restoreSize();
-});
+sizeScrollBoxesEachTest();
 
 const ROOT_REASON = 'The root filesystem: every program writes to it, including this app.';
 const VAR_REASON = 'Holds /var: journald and login records block, so new SSH logins hang.';

@@ -9,6 +9,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { DANGER_LABELS, formatSpan } from '../../format';
 import { selectRow, selectTimeoutLimits } from '../../store/selectors';
 import { useApp } from '../../store/store';
+import { MountpointConfirm } from '../mountpoint-confirm';
 import { Dialog } from './dialog';
 import { GoneDialog } from './gone-dialog';
 import { TimeoutField, timeoutProblem } from './timeout-field';
@@ -60,24 +61,7 @@ export function FreezeDialog({ id }: { id: string }) {
               ))}
             </ul>
             {unsafe ? <p className="muted">The helper allows at most {formatSpan(UNSAFE_MAX_MS)} for this filesystem.</p> : null}
-            <div className="field">
-              <label htmlFor={`confirm-${id}`} className="field__label">
-                Type {row.path} to confirm
-              </label>
-              <input
-                id={`confirm-${id}`}
-                type="text"
-                autoComplete="off"
-                spellCheck={false}
-                value={confirm}
-                onChange={(event) => setConfirm(event.target.value)}
-                aria-invalid={confirm !== '' && !confirmed ? true : undefined}
-                aria-describedby={`confirm-${id}-hint`}
-              />
-              <p id={`confirm-${id}-hint`} className={confirm !== '' && !confirmed ? 'field__problem' : 'field__hint'}>
-                {confirm !== '' && !confirmed ? 'That is not the mountpoint.' : 'The mountpoint, exactly.'}
-              </p>
-            </div>
+            <MountpointConfirm id={`confirm-${id}`} mountpoint={row.path} value={confirm} onChange={setConfirm} hint="The mountpoint, exactly." />
           </div>
         ) : null}
         <div className="dialog__buttons">

@@ -1,6 +1,6 @@
 /** Past runs, newest first: outcome, trust, hold against its window; each opens its report. */
 import type { ReportSummary } from '../../../app/backup';
-import { formatDateTime, formatSpan } from '../../format';
+import { formatDateTime, formatSeconds, formatSpan } from '../../format';
 import { useApp } from '../../store/store';
 import { METHOD_LABELS, OUTCOME_LABELS } from '../wizard/labels';
 
@@ -9,7 +9,7 @@ export function summaryName(r: ReportSummary): string {
 }
 
 function held(r: ReportSummary): string {
-  return r.heldMs === null ? 'nothing frozen' : `${(r.heldMs / 1000).toFixed(2)} s of ${formatSpan(r.holdWindowMs)}`;
+  return r.heldMs === null ? 'nothing frozen' : `${formatSeconds(r.heldMs)} of ${formatSpan(r.holdWindowMs)}`;
 }
 
 export function ReportHistory() {

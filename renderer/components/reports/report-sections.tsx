@@ -1,8 +1,11 @@
 /** The report's detail: windows, members, hooks, verification, export, retention, the operator's notes. */
 import type { BackupReport } from '../../../app/backup';
-import { formatBytes, formatDateTime } from '../../format';
+import { formatBytes, formatDateTime, formatSeconds } from '../../format';
 import { CAPTURE_LABELS, commandLine, ROLE_LABELS } from '../wizard/labels';
-import { seconds } from './report-timeline';
+
+function windowFigure(ms: number, windowMs: number, within: boolean): string {
+  return `${formatSeconds(ms)} of a ${formatSeconds(windowMs)} window — ${within ? 'within the window' : 'the window was exceeded'}`;
+}
 
 export function WindowsSection({ report }: { report: BackupReport }) {
   const { hold, quiesce } = report;
@@ -10,11 +13,11 @@ export function WindowsSection({ report }: { report: BackupReport }) {
     <dl className="report-facts">
       <dt>Hold</dt>
       <dd data-testid="hold-figure" className={hold && !hold.withinWindow ? 'field__problem' : undefined}>
-        {hold ? `${seconds(hold.heldMs)} of a ${seconds(hold.windowMs)} window — ${hold.withinWindow ? 'within the window' : 'the window was exceeded'}` : 'Nothing was frozen.'}
+        {hold ? windowFigure(hold.heldMs, hold.windowMs, hold.withinWindow) : 'Nothing was frozen.'}
       </dd>
       <dt>Quiesce</dt>
       <dd className={quiesce.withinWindow ? undefined : 'field__problem'}>
-        {seconds(quiesce.ms)} of a {seconds(quiesce.windowMs)} window — {quiesce.withinWindow ? 'within the window' : 'the window was exceeded'}
+        {windowFigure(quiesce.ms, quiesce.windowMs, quiesce.withinWindow)}
       </dd>
       <dt>Most writers blocked at once</dt>
       <dd>{report.maxWritersBlocked}</dd>
@@ -93,7 +96,7 @@ export function HooksSection({ report }: { report: BackupReport }) {
               <td className="mono">{commandLine(h.argv, false)}</td>
               <td className={h.outcome === 'ok' || h.outcome === 'released' ? undefined : 'field__problem'}>{h.outcome}</td>
               <td>{h.exitCode ?? h.signal ?? '—'}</td>
-              <td>{seconds(h.ms)}</td>
+              <td>{formatSeconds(h.ms)}</td>
               <td>
                 {h.outputTail ? (
                   <details>
@@ -157,7 +160,7 @@ function ExportTable({ exp }: { exp: ExportRecord }) {
   return (
     <>
       <p>
-        Exported {formatBytes(exp.bytes)} in {seconds(exp.ms)} to <code>{exp.directory}</code>, manifest <code>{exp.manifest}</code>.
+        Exported {formatBytes(exp.bytes)} in {formatSeconds(exp.ms)} to <code>{exp.directory}</code>, manifest <code>{exp.manifest}</code>.
       </p>
       <div className="table-scroll">
         <table className="data-table" aria-label={`Exported files in ${exp.directory}`}>

@@ -5,6 +5,7 @@
  * relative to the run's start. A table below gives the same figures in words.
  */
 import type { BackupPhase, BackupReport, PhaseRecord } from '../../../app/backup';
+import { formatSeconds } from '../../format';
 import { PHASE_LABELS } from '../wizard/labels';
 
 const LANES = ['Quiesce', 'Freeze', 'Snapshot', 'Thaw', 'Backup'] as const;
@@ -30,12 +31,15 @@ const LABEL_WIDTH = 90;
 const LANE = 26;
 const AXIS = 22;
 
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
+const LEGEND = [
+  ['held', 'held frozen'],
+  ['window', 'window (dashed)'],
+  ['ok', 'phase ok'],
+  ['failed', 'failed or cancelled'],
+] as const;
 
 function describePhase(p: PhaseRecord, t0: number): string {
-  return `${PHASE_LABELS[p.phase]}: from +${seconds(p.startedAt - t0)}, took ${seconds(p.endedAt - p.startedAt)}, ${p.outcome}${p.detail ? ` (${p.detail})` : ''}`;
+  return `${PHASE_LABELS[p.phase]}: from +${formatSeconds(p.startedAt - t0)}, took ${formatSeconds(p.endedAt - p.startedAt)}, ${p.outcome}${p.detail ? ` (${p.detail})` : ''}`;
 }
 
 export function ReportTimeline({ report }: { report: BackupReport }) {
@@ -50,8 +54,8 @@ export function ReportTimeline({ report }: { report: BackupReport }) {
   const q = report.quiesce;
   const h = report.hold;
   const summary = [
-    h ? `Held ${seconds(h.heldMs)} of a ${seconds(h.windowMs)} hold window (${h.withinWindow ? 'within' : 'exceeded'}).` : 'Nothing was frozen.',
-    `Quiesce took ${seconds(q.ms)} of ${seconds(q.windowMs)} (${q.withinWindow ? 'within' : 'exceeded'}).`,
+    h ? `Held ${formatSeconds(h.heldMs)} of a ${formatSeconds(h.windowMs)} hold window (${h.withinWindow ? 'within' : 'exceeded'}).` : 'Nothing was frozen.',
+    `Quiesce took ${formatSeconds(q.ms)} of ${formatSeconds(q.windowMs)} (${q.withinWindow ? 'within' : 'exceeded'}).`,
     ...report.timeline.map((p) => describePhase(p, t0)),
   ].join(' ');
 
@@ -69,11 +73,11 @@ export function ReportTimeline({ report }: { report: BackupReport }) {
           </g>
         ))}
         <rect x={x(q.startedAt)} y={laneY('Quiesce') + 2} width={Math.max(2, x(q.startedAt + q.windowMs) - x(q.startedAt))} height={LANE - 5} className="report-plot__window">
-          <title>Quiesce window: {seconds(q.windowMs)}</title>
+          <title>Quiesce window: {formatSeconds(q.windowMs)}</title>
         </rect>
         {h ? (
           <rect x={x(h.frozenAt)} y={laneY('Freeze') + 2} width={Math.max(2, x(holdWindowEnd) - x(h.frozenAt))} height={LANE - 5} className="report-plot__window" data-kind="hold-window">
-            <title>Hold window: {seconds(h.windowMs)}</title>
+            <title>Hold window: {formatSeconds(h.windowMs)}</title>
           </rect>
         ) : null}
         {report.timeline.map((p, i) => {
@@ -95,32 +99,22 @@ export function ReportTimeline({ report }: { report: BackupReport }) {
             className={h.withinWindow ? 'report-plot__held' : 'report-plot__held is-exceeded'}
             data-kind="held"
           >
-            <title>Held: {seconds(h.heldMs)}</title>
+            <title>Held: {formatSeconds(h.heldMs)}</title>
           </rect>
         ) : null}
         {ticks.map((t, i) => (
           <text key={i} x={x(t)} y={height - 6} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'} className="timeline__tick">
-            +{seconds(t - t0)}
+            +{formatSeconds(t - t0)}
           </text>
         ))}
       </svg>
       <figcaption className="timeline__legend">
-        <span>
-          <span className="swatch swatch--held" aria-hidden="true" />
-          held frozen
-        </span>
-        <span>
-          <span className="swatch swatch--window" aria-hidden="true" />
-          window (dashed)
-        </span>
-        <span>
-          <span className="swatch swatch--ok" aria-hidden="true" />
-          phase ok
-        </span>
-        <span>
-          <span className="swatch swatch--failed" aria-hidden="true" />
-          failed or cancelled
-        </span>
+        {LEGEND.map(([swatch, text]) => (
+          <span key={swatch}>
+            <span className={`swatch swatch--${swatch}`} aria-hidden="true" />
+            {text}
+          </span>
+        ))}
       </figcaption>
     </figure>
   );
@@ -145,8 +139,8 @@ export function PhaseTable({ report }: { report: BackupReport }) {
           {report.timeline.map((p, i) => (
             <tr key={i} aria-label={PHASE_LABELS[p.phase]} data-outcome={p.outcome}>
               <th scope="row">{PHASE_LABELS[p.phase]}</th>
-              <td>+{seconds(p.startedAt - t0)}</td>
-              <td>{seconds(p.endedAt - p.startedAt)}</td>
+              <td>+{formatSeconds(p.startedAt - t0)}</td>
+              <td>{formatSeconds(p.endedAt - p.startedAt)}</td>
               <td className={p.outcome === 'ok' || p.outcome === 'skipped' ? undefined : 'field__problem'}>{p.outcome}</td>
               <td>{p.detail ?? ''}</td>
             </tr>

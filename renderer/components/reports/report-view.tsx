@@ -6,18 +6,19 @@
 import { useState } from 'react';
 import type { BackupReport } from '../../../app/backup';
 import { humanMessage } from '../../../app/error-messages';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatSeconds } from '../../format';
+import { selectRunActive } from '../../store/backup-selectors';
 import { useApp } from '../../store/store';
 import { ErrorBox } from '../wizard/error-box';
 import { METHOD_LABELS, OUTCOME_LABELS } from '../wizard/labels';
 import { downloadText } from './download';
 import { ExportSection, HooksSection, MembersSection, RetentionSection, VerificationSection, WindowsSection } from './report-sections';
-import { PhaseTable, ReportTimeline, seconds } from './report-timeline';
+import { PhaseTable, ReportTimeline } from './report-timeline';
 
 export function trustText(report: BackupReport): string {
   if (report.trustworthy) {
     return report.hold
-      ? `Captured within its windows: held frozen ${seconds(report.hold.heldMs)} of a ${seconds(report.hold.windowMs)} hold window.`
+      ? `Captured within its windows: held frozen ${formatSeconds(report.hold.heldMs)} of a ${formatSeconds(report.hold.windowMs)} hold window.`
       : 'Captured atomically (nothing needed to be frozen).';
   }
   const why = report.untrustworthyReason ?? (report.error ? humanMessage(report.error) : report.outcome === 'cancelled' ? 'The run was cancelled.' : 'The snapshot was not completed.');
@@ -37,7 +38,7 @@ function TrustBox({ report }: { report: BackupReport }) {
 function ReportButtons({ report }: { report: BackupReport }) {
   const exportReport = useApp((s) => s.exportReport);
   const reviewPlanAgain = useApp((s) => s.reviewPlanAgain);
-  const running = useApp((s) => s.run !== null && (s.run.status === 'running' || s.run.status === 'waiting-for-operator'));
+  const running = useApp(selectRunActive);
   const [saved, setSaved] = useState('');
   const save = async (format: 'json' | 'markdown') => {
     const file = await exportReport(report.runId, format);
@@ -94,7 +95,7 @@ export function ReportView() {
         <strong>{OUTCOME_LABELS[report.outcome]}</strong>
         <span className="muted">
           {' '}
-          · {METHOD_LABELS[report.plan.method]} · {report.plan.mounts.join(', ')} · took {seconds(report.endedAt - report.startedAt)}
+          · {METHOD_LABELS[report.plan.method]} · {report.plan.mounts.join(', ')} · took {formatSeconds(report.endedAt - report.startedAt)}
         </span>
       </p>
       <TrustBox report={report} />

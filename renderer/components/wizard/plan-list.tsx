@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { BackupPlan } from '../../../app/backup';
 import { formatSpan } from '../../format';
+import { selectRunActive } from '../../store/backup-selectors';
 import { useApp } from '../../store/store';
 import { METHOD_LABELS } from './labels';
 
@@ -47,7 +48,7 @@ function PlanRow({ plan, running }: { plan: BackupPlan; running: boolean }) {
 export function PlanList() {
   const plans = useApp((s) => s.plans);
   const newPlan = useApp((s) => s.newPlan);
-  const running = useApp((s) => s.run !== null && (s.run.status === 'running' || s.run.status === 'waiting-for-operator'));
+  const running = useApp(selectRunActive);
   return (
     <section className="backups__section" aria-labelledby="plans-heading">
       <div className="backups__section-header">

@@ -6,6 +6,7 @@
 import { useId, useState } from 'react';
 import type { Preflight, PreflightMember } from '../../../app/backup';
 import { useApp } from '../../store/store';
+import { MountpointConfirm } from '../mountpoint-confirm';
 import { commandLine, ROLE_LABELS } from './labels';
 
 export function CommandsConfirm({ preflight, checked, onChange }: { preflight: Preflight; checked: boolean; onChange: (checked: boolean) => void }) {
@@ -37,7 +38,6 @@ function DangerConfirm({ member }: { member: PreflightMember }) {
   const confirmDanger = useApp((s) => s.confirmDanger);
   const [typed, setTyped] = useState('');
   const id = useId();
-  const wrong = typed !== '' && typed !== member.mountpoint;
   return (
     <div className="danger-box">
       <p className="danger-box__title">⚠ Freezing {member.mountpoint} is dangerous:</p>
@@ -46,27 +46,16 @@ function DangerConfirm({ member }: { member: PreflightMember }) {
           <li key={reason}>{reason}</li>
         ))}
       </ul>
-      <div className="field">
-        <label htmlFor={id} className="field__label">
-          Type {member.mountpoint} to confirm
-        </label>
-        <input
-          id={id}
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          value={typed}
-          aria-invalid={wrong || undefined}
-          aria-describedby={`${id}-hint`}
-          onChange={(e) => {
-            setTyped(e.target.value);
-            if (e.target.value === member.mountpoint) void confirmDanger(member.mountpoint);
-          }}
-        />
-        <p id={`${id}-hint`} className={wrong ? 'field__problem' : 'field__hint'}>
-          {wrong ? 'That is not the mountpoint.' : 'The mountpoint, exactly. It is saved in the plan.'}
-        </p>
-      </div>
+      <MountpointConfirm
+        id={id}
+        mountpoint={member.mountpoint}
+        value={typed}
+        onChange={(value) => {
+          setTyped(value);
+          if (value === member.mountpoint) void confirmDanger(member.mountpoint);
+        }}
+        hint="The mountpoint, exactly. It is saved in the plan."
+      />
     </div>
   );
 }

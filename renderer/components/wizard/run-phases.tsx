@@ -1,6 +1,6 @@
 /** The phases of this run, in order, the current one highlighted. */
 import type { BackupPhase } from '../../../app/backup';
-import { phasesOf, selectRunPlan } from '../../store/backup-selectors';
+import { phasesOf, selectRunActive, selectRunPlan } from '../../store/backup-selectors';
 import { useApp } from '../../store/store';
 import { PHASE_LABELS } from './labels';
 
@@ -9,7 +9,7 @@ type Mark = 'done' | 'current' | 'pending';
 export function RunPhases() {
   const plan = useApp(selectRunPlan);
   const phase = useApp((s) => s.run?.phase);
-  const active = useApp((s) => s.run !== null && (s.run.status === 'running' || s.run.status === 'waiting-for-operator'));
+  const active = useApp(selectRunActive);
   const phases: BackupPhase[] = phasesOf(plan);
   if (phase && !phases.includes(phase)) phases.push(phase);
   const at = phase ? phases.indexOf(phase) : -1;

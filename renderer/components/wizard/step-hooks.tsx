@@ -18,17 +18,14 @@ export function StepHooks() {
   return (
     <>
       <p className="field__hint">All optional. Hooks run as you, never as root; a plan that needs more can call sudo itself.</p>
-      <section className="hook" aria-label="Pre-freeze hook">
-        <CheckField
-          label="Run a pre-freeze hook"
-          checked={draft.preFreeze.enabled}
-          onChange={(enabled) => setPre({ enabled })}
-          hint="Before the freeze, e.g. to flush a database or pause a queue. If it fails, nothing is frozen."
-        />
-        {draft.preFreeze.enabled ? (
-          <CommandFields name="Pre-freeze hook" value={draft.preFreeze} onChange={setPre} problem={problems.preFreeze} timeoutProblem={problems.preFreezeTimeout} />
-        ) : null}
-      </section>
+      <CommandHook
+        name="Pre-freeze hook"
+        hint="Before the freeze, e.g. to flush a database or pause a queue. If it fails, nothing is frozen."
+        value={draft.preFreeze}
+        onChange={setPre}
+        problem={problems.preFreeze}
+        timeoutProblem={problems.preFreezeTimeout}
+      />
       <section className="hook" aria-label="Hold hook">
         <CheckField
           label="Run a hold hook"
@@ -60,12 +57,24 @@ export function StepHooks() {
           </>
         ) : null}
       </section>
-      <section className="hook" aria-label="Post-thaw hook">
-        <CheckField label="Run a post-thaw hook" checked={draft.postThaw.enabled} onChange={(enabled) => setPost({ enabled })} hint="After the thaw, e.g. to resume what the pre-freeze hook paused. It runs even when the snapshot failed." />
-        {draft.postThaw.enabled ? (
-          <CommandFields name="Post-thaw hook" value={draft.postThaw} onChange={setPost} problem={problems.postThaw} timeoutProblem={problems.postThawTimeout} />
-        ) : null}
-      </section>
+      <CommandHook
+        name="Post-thaw hook"
+        hint="After the thaw, e.g. to resume what the pre-freeze hook paused. It runs even when the snapshot failed."
+        value={draft.postThaw}
+        onChange={setPost}
+        problem={problems.postThaw}
+        timeoutProblem={problems.postThawTimeout}
+      />
     </>
+  );
+}
+
+/** A hook that is one command: a box to turn it on, then its fields. */
+function CommandHook({ name, hint, value, onChange, problem, timeoutProblem }: { name: string; hint: string; value: CommandDraft; onChange: (patch: Partial<CommandDraft>) => void; problem?: string; timeoutProblem?: string }) {
+  return (
+    <section className="hook" aria-label={name}>
+      <CheckField label={`Run a ${name.toLowerCase()}`} checked={value.enabled} onChange={(enabled) => onChange({ enabled })} hint={hint} />
+      {value.enabled ? <CommandFields name={name} value={value} onChange={onChange} problem={problem} timeoutProblem={timeoutProblem} /> : null}
+    </section>
   );
 }
