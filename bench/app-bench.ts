@@ -7,13 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
-import type { LoopFixture } from '../e2e/fixture/loop-mounts';
-import { groupBySuperblock, parseMountinfo } from '../main/core/mountinfo';
-import { syntheticMountinfo } from '../main/core/testing/synthetic-mountinfo';
+import { CHROMIUM, CHROMIUM_ARGS } from '../testing/chromium';
+import type { LoopFixture } from '../testing/loop-mounts';
+import { groupBySuperblock, parseMountinfo } from '../main/core/mounts/mountinfo';
+import { syntheticMountinfo } from '../testing/synthetic-mountinfo';
 import { liveFigures } from './app-live-bench';
 import { serveBenchPage } from './bench-page';
-import { fmt, median, p50p99, type Row } from './stats';
+import { fmt, median, p50p99, type Row } from '../testing/stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const VIEWPORT = { width: 1400, height: 900 };

@@ -6,10 +6,10 @@
  */
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { LoopFixture } from '../e2e/fixture/loop-mounts';
-import { run } from '../e2e/fixture/run';
-import { startWebMode } from '../e2e/web-mode';
-import { fmt, p50p99, type Row } from './stats';
+import type { LoopFixture } from '../testing/loop-mounts';
+import { run } from '../testing/run-command';
+import { startWebMode } from '../testing/web-mode';
+import { fmt, p50p99, type Row } from '../testing/stats';
 
 const ROW_WATCH = join(import.meta.dirname, 'browser', 'row-watch.js');
 const FREEZE_SECONDS = 60;

@@ -8,13 +8,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startClient } from '../e2e/fixture/helper-harness';
-import type { LoopFixture, LoopMount } from '../e2e/fixture/loop-mounts';
-import { allocatedBytes, cloneFile } from '../main/core/backup/clone';
-import { syncFilesystem } from '../main/core/backup/dirty';
+import { startClient } from '../testing/helper-harness';
+import type { LoopFixture, LoopMount } from '../testing/loop-mounts';
+import { allocatedBytes, cloneFile } from '../main/core/backup/movers/clone';
+import { syncFilesystem } from '../main/core/backup/movers/dirty';
 import type { HelperClient } from '../main/helper/client';
 import { buildFsPrepare, dirtyFreeze, writeData } from './dirty-freeze-bench';
-import { fmt, median, p50p99, type Row } from './stats';
+import { fmt, median, p50p99, type Row } from '../testing/stats';
 
 const TOOL = resolve(import.meta.dirname, '../native-helper/build/freezeframe-clone');
 const MiB = 1024 * 1024;

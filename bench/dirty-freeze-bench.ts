@@ -22,12 +22,12 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { LoopMount } from '../e2e/fixture/loop-mounts';
-import { sleep } from '../e2e/fixture/writer';
-import { readDirtyBytes, syncFilesystem } from '../main/core/backup/dirty';
+import type { LoopMount } from '../testing/loop-mounts';
+import { sleep } from '../testing/writer';
+import { readDirtyBytes, syncFilesystem } from '../main/core/backup/movers/dirty';
 import type { HelperClient } from '../main/helper/client';
 import { FreezeTracer, type FreezeBreakdown } from './freeze-breakdown';
-import { fmt, median, p50p99, type Row } from './stats';
+import { fmt, median, p50p99, type Row } from '../testing/stats';
 
 const MiB = 1024 * 1024;
 const DEADLINE_MS = 20_000;

@@ -7,10 +7,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HelperClient } from '../main/helper/client';
-import { HELPER_PATH, RawHelper, startClient } from '../e2e/fixture/helper-harness';
-import type { LoopFixture, LoopMount } from '../e2e/fixture/loop-mounts';
-import { startWriter, waitUntilBlocked } from '../e2e/fixture/writer';
-import { fmt, median, percentile, type Row } from './stats';
+import { HELPER_PATH, RawHelper, startClient } from '../testing/helper-harness';
+import type { LoopFixture, LoopMount } from '../testing/loop-mounts';
+import { startWriter, waitUntilBlocked } from '../testing/writer';
+import { fmt, median, percentile, type Row } from '../testing/stats';
 
 const IOCTL_PAIR = join(import.meta.dirname, '../native-helper/build/ioctl-pair');
 

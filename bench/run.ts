@@ -5,12 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rootTests } from '../e2e/fixture/helper-harness';
-import { LoopFixture } from '../e2e/fixture/loop-mounts';
+import { rootTests } from '../testing/helper-harness';
+import { LoopFixture } from '../testing/loop-mounts';
 import { appFigures } from './app-bench';
 import { backupFigures } from './backup-bench';
 import { helperFigures } from './helper-bench';
-import { table, type Row } from './stats';
+import { table, type Row } from '../testing/stats';
 
 /**
  * Every figure module, in the order its rows appear in the one table. A

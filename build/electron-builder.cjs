@@ -19,7 +19,7 @@ const APP_ID = 'org.freezeframe.Freezeframe';
 const EXECUTABLE = 'freezeframe';
 const HELPER_BUILD = path.join(root, 'native-helper', 'build', 'freezeframe-helper');
 const HELPER_INSTALLED = '/usr/lib/freezeframe/freezeframe-helper';
-// The backup wizard's image copier: runs as the user, never through pkexec (main/core/backup/clone.ts).
+// The backup wizard's image copier: runs as the user, never through pkexec (main/core/backup/movers/clone.ts).
 const CLONE_BUILD = path.join(root, 'native-helper', 'build', 'freezeframe-clone');
 const CLONE_INSTALLED = '/usr/lib/freezeframe/freezeframe-clone';
 const POLICY = path.join(__dirname, 'polkit', 'org.freezeframe.helper.policy');

@@ -8,9 +8,9 @@
 import { test as base, chromium, _electron, type Page } from '@playwright/test';
 import { electronBinary } from '../scripts/electron-runtime.mjs';
 import { resolve } from 'node:path';
-import { LoopFixture, type LoopMount } from './fixture/loop-mounts';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
-import { startWebMode, type WebMode } from './web-mode';
+import { LoopFixture, type LoopMount } from '../testing/loop-mounts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../testing/chromium';
+import { startWebMode, type WebMode } from '../testing/web-mode';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, runQuietSync } from './fixture/run';
-import { fileSha256, sha256 } from './fixture/writer';
+import { run, runQuietSync } from '../testing/run-command';
+import { fileSha256, sha256 } from '../testing/writer';
 
 export interface PlanOptions {
   name: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, ROOT } from './app-fixture';
 import { checkedExportDir, createPlanViaWizard, expectSameFile, expectWritable, fillFile, runAndWaitForReport, startLoopWriter, withImageMounted, writeSynced } from './backup-helpers';
-import { run } from './fixture/run';
+import { run } from '../testing/run-command';
 
 let configHome = '';
 const previousConfigHome = process.env.XDG_CONFIG_HOME;

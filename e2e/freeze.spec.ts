@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { test, expect } from './app-fixture';
-import { run } from './fixture/run';
-import { fileSha256, startWriter, waitUntilBlocked } from './fixture/writer';
+import { run } from '../testing/run-command';
+import { fileSha256, startWriter, waitUntilBlocked } from '../testing/writer';
 import { freezeViaUi, remainingSeconds, row, showOnly } from './ui-helpers';
 
 test.beforeEach(async ({ app }) => {

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { test, expect, ROOT } from './app-fixture';
-import { startWriter, waitUntilBlocked } from './fixture/writer';
+import { startWriter, waitUntilBlocked } from '../testing/writer';
 import { freezeViaUi, row, showOnly } from './ui-helpers';
 
 for (const scheme of ['light', 'dark'] as const) {

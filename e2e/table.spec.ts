@@ -5,8 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test, expect } from './app-fixture';
-import { run } from './fixture/run';
-import { startWriter, waitUntilBlocked } from './fixture/writer';
+import { run } from '../testing/run-command';
+import { startWriter, waitUntilBlocked } from '../testing/writer';
 import { freezeViaUi, row, showOnly } from './ui-helpers';
 
 test.beforeEach(async ({ app }) => {

@@ -16,11 +16,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSyn
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelperClient } from '../main/helper/client';
-import { HELPER_PATH, rootTests, startClient } from '../e2e/fixture/helper-harness';
-import { LoopFixture } from '../e2e/fixture/loop-mounts';
-import { readMountLines } from '../e2e/fixture/mountinfo-lite';
-import { fileSha256, sleep, startWriter, taskState, waitUntilBlocked } from '../e2e/fixture/writer';
-import { FIFREEZE, isRunning, threadsInIoctl, waitForIoctl, waitUntil } from './fixture/procfs';
+import { HELPER_PATH, rootTests, startClient } from '../testing/helper-harness';
+import { LoopFixture } from '../testing/loop-mounts';
+import { readMountLines } from '../testing/mountinfo-lite';
+import { fileSha256, sleep, startWriter, taskState, waitUntilBlocked } from '../testing/writer';
+import { FIFREEZE, isRunning, threadsInIoctl, waitForIoctl, waitUntil } from '../testing/procfs';
 import { printTable, record } from './fixture/results';
 
 /** The cgroup v2 hierarchy: /sys/fs/cgroup on unified systems, /sys/fs/cgroup/unified on hybrid ones. */

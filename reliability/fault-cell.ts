@@ -17,10 +17,10 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoopMount } from '../e2e/fixture/loop-mounts';
-import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../e2e/fixture/writer';
+import type { LoopMount } from '../testing/loop-mounts';
+import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../testing/writer';
 import { AppProcess, resultValue, type Caller } from './fixture/app-process';
-import { FIFREEZE, threadsInIoctl, waitForIoctl, waitUntil, writerAtFreezeBarrier } from './fixture/procfs';
+import { FIFREEZE, threadsInIoctl, waitForIoctl, waitUntil, writerAtFreezeBarrier } from '../testing/procfs';
 import { LONG } from './fixture/results';
 import type { RendererDriver, RendererPage } from './fixture/renderer';
 

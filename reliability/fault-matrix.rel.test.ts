@@ -7,8 +7,8 @@
  * snapshot". Short variant: each cell once; long: REPEAT times each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rootTests } from '../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../e2e/fixture/loop-mounts';
+import { rootTests } from '../testing/helper-harness';
+import { LoopFixture, type LoopMount } from '../testing/loop-mounts';
 import { DIRTY_MB, FAULTS, PHASES, planFor, runCell, type Fault, type Phase } from './fault-cell';
 import { rendererBuilt } from './fixture/app-process';
 import { RendererDriver } from './fixture/renderer';
@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { methodFor, runSnapshotCell, snapshotPlanFor } from './snapshot-cell';
-import { CHROMIUM } from '../e2e/chromium';
+import { CHROMIUM } from '../testing/chromium';
 
 const canRender = rendererBuilt() && existsSync(CHROMIUM);
 if (rootTests.ok && !canRender) console.warn('*** NOT RUN: renderer cells need dist/renderer (npm run build) and Chromium ***');

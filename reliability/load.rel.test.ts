@@ -9,11 +9,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rootTests, startClient } from '../e2e/fixture/helper-harness';
-import { LoopFixture, type FixtureFsType } from '../e2e/fixture/loop-mounts';
-import { run } from '../e2e/fixture/run';
-import { sleep } from '../e2e/fixture/writer';
-import { percentile } from '../bench/stats';
+import { rootTests, startClient } from '../testing/helper-harness';
+import { LoopFixture, type FixtureFsType } from '../testing/loop-mounts';
+import { run } from '../testing/run-command';
+import { sleep } from '../testing/writer';
+import { percentile } from '../testing/stats';
 import { LONG, printTable, record } from './fixture/results';
 import { buildStressWriter, cloneImage, fsck, fsckClone, startStressWriter, verifyWriter, WRITER_MODES } from './fixture/stress';
 

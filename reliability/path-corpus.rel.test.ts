@@ -11,9 +11,9 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawHelper, rootTests } from '../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../e2e/fixture/loop-mounts';
-import { run } from '../e2e/fixture/run';
+import { RawHelper, rootTests } from '../testing/helper-harness';
+import { LoopFixture, type LoopMount } from '../testing/loop-mounts';
+import { run } from '../testing/run-command';
 import { record } from './fixture/results';
 
 interface Case {

@@ -9,9 +9,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HELPER_PATH, rootTests } from '../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../e2e/fixture/loop-mounts';
-import { fileSha256, sleep, startWriter, waitUntilBlocked } from '../e2e/fixture/writer';
+import { HELPER_PATH, rootTests } from '../testing/helper-harness';
+import { LoopFixture, type LoopMount } from '../testing/loop-mounts';
+import { fileSha256, sleep, startWriter, waitUntilBlocked } from '../testing/writer';
 import { AppProcess } from './fixture/app-process';
 import { LONG, printTable, record } from './fixture/results';
 

@@ -18,11 +18,11 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackupReport, BackupRunState, Preflight, ReportSummary } from '../app/backup';
-import type { LoopMount } from '../e2e/fixture/loop-mounts';
-import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../e2e/fixture/writer';
+import type { LoopMount } from '../testing/loop-mounts';
+import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../testing/writer';
 import { cont, inject, LEASE_MS, planFor as freezePlanFor, type Fault } from './fault-cell';
 import { AppProcess, resultValue as value, type Caller } from './fixture/app-process';
-import { childrenOf, isRunning, waitUntil } from './fixture/procfs';
+import { childrenOf, isRunning, waitUntil } from '../testing/procfs';
 import type { RendererDriver, RendererPage } from './fixture/renderer';
 
 /** The run's hold window: also the helper's auto-thaw deadline for the group. */

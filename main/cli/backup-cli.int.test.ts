@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupPlanInput, BackupReport } from '../../app/backup';
-import { rootTests } from '../../e2e/fixture/helper-harness';
-import { findMount } from '../../e2e/fixture/loop-mounts';
-import { useLoopMounts } from '../../e2e/fixture/shared-mounts';
-import { run } from '../../e2e/fixture/run';
+import { rootTests } from '../../testing/helper-harness';
+import { findMount } from '../../testing/loop-mounts';
+import { useLoopMounts } from '../../testing/shared-mounts';
+import { run } from '../../testing/run-command';
 
 const ENTRY = resolve(import.meta.dirname, 'backup-main.ts');
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -12,7 +12,7 @@ import { lstat, open, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { BackupPlan } from '../../app/backup';
 import { BackupError } from '../core/backup/backup-error';
-import { parsePlan } from '../core/backup/plan-store';
+import { parsePlan } from '../core/backup/store/plan-store';
 
 const GROUP_OR_OTHER_WRITE = 0o022;
 const STICKY = 0o1000;

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractEvents, EventName } from '../../app/contract';
 import type { FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot } from '../../app/domain';
 import { mountIdFor } from '../../app/schemas';
-import { HELPER_PATH, rootTests } from '../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
-import { run } from '../../e2e/fixture/run';
-import { fileSha256, startWriter, waitUntilBlocked } from '../../e2e/fixture/writer';
+import { HELPER_PATH, rootTests } from '../../testing/helper-harness';
+import { LoopFixture, type LoopMount } from '../../testing/loop-mounts';
+import { run } from '../../testing/run-command';
+import { fileSha256, startWriter, waitUntilBlocked } from '../../testing/writer';
 import type { Core } from './api';
 import { createCore } from './index';
 

@@ -13,18 +13,18 @@ import { isMethodName, paramSchemas } from '../../app/schemas';
 import { HelperClient } from '../helper/client';
 import type { Core, CoreEventListener, CoreOptions } from './api';
 import { BackupService } from './backup/backup-service';
-import type { DataMovers } from './backup/data-movers';
-import { realDataMovers } from './backup/real-data-movers';
+import type { DataMovers } from './backup/movers/data-movers';
+import { realDataMovers } from './backup/movers/real-data-movers';
 import { toErrorShape } from './core-error';
-import { passwdHomeOf, passwdHomes, type DangerContext } from './danger';
-import { FreezeHistory } from './freeze-history';
-import { FreezeService } from './freeze-service';
-import { HelperSupervisor, type HelperStarter } from './helper-supervisor';
+import { passwdHomeOf, passwdHomes, type DangerContext } from './mounts/danger-marks';
+import { FreezeHistory } from './freeze/history';
+import { FreezeService } from './freeze/freeze-service';
+import { HelperSupervisor, type HelperStarter } from './freeze/helper-supervisor';
 import { LogBuffer, fileSink, type LogSink } from './log-buffer';
-import { MountRows } from './mount-rows';
-import { MountTable, type MountBase } from './mount-table';
-import type { WatchMounts } from './mount-watcher';
-import { SizeMonitor, type StatRunner } from './statfs-probe';
+import { MountRows } from './mounts/mount-rows';
+import { MountTable, type MountBase } from './mounts/mount-table';
+import type { WatchMounts } from './mounts/mount-watcher';
+import { SizeMonitor, type StatRunner } from './mounts/statfs-probe';
 
 export type { Core, CoreOptions } from './api';
 

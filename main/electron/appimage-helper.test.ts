@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HelperConnection } from '../core/helper-supervisor';
+import type { HelperConnection } from '../core/freeze/helper-supervisor';
 import { AppImageInstallError, type installAppImageHelper } from '../helper/appimage-install';
 import { HelperError } from '../helper/helper-error';
 import { APPIMAGE_HELPER_PATH } from '../helper/helper-path';

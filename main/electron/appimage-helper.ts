@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HelperConnection, HelperStarter } from '../core/helper-supervisor';
+import type { HelperConnection, HelperStarter } from '../core/freeze/helper-supervisor';
 import { AppImageInstallError, BUNDLED_HELPER_RELATIVE, installAppImageHelper } from '../helper/appimage-install';
 import { HelperClient } from '../helper/client';
 import { HelperError } from '../helper/helper-error';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, type Result } from '../../app/contract';
 import { startTestCore, type TestCore } from '../core/testing/core-harness';
-import { checkResult, hostileParams, prng } from '../../reliability/fixture/hostile-payloads';
+import { checkResult, hostileParams, prng } from '../../testing/hostile-payloads';
 
 // The real module would try to download the Electron runtime; the adapter needs only the registry it is given.
 vi.mock('electron', () => ({ ipcMain: {} }));

@@ -10,7 +10,7 @@ import { createCore, type CoreSeams } from '../core/index';
 import type { Core } from '../core/api';
 import { builtHelperSha256 } from '../helper/appimage-install';
 import { locateHelper, realFileChecks, type HelperLocation } from '../helper/helper-path';
-import { loadStaticFiles } from '../web/static-files';
+import { loadStaticFiles } from '../adapters-shared/static-files';
 import { installAppMenu } from './app-menu';
 import { appImageHelperStarter } from './appimage-helper';
 import { confirmCommandsWith } from './confirm-commands';

@@ -6,8 +6,8 @@
  * only through the preload's contract functions.
  */
 import { BrowserWindow, nativeTheme, protocol, type App, type Session, type WebContents } from 'electron';
-import { RENDERER_CSP } from '../web/content-security-policy';
-import type { StaticFiles } from '../web/static-files';
+import { RENDERER_CSP } from '../adapters-shared/content-security-policy';
+import type { StaticFiles } from '../adapters-shared/static-files';
 import { APP_ENTRY_URL, APP_HOST, APP_SCHEME, isAppUrl } from './app-url';
 
 /** Must run before the app is ready: app:// behaves like https (secure, standard origin). */

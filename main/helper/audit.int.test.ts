@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HELPER_PATH, rootTests } from '../../e2e/fixture/helper-harness';
-import { LoopFixture, type LoopMount } from '../../e2e/fixture/loop-mounts';
+import { HELPER_PATH, rootTests } from '../../testing/helper-harness';
+import { LoopFixture, type LoopMount } from '../../testing/loop-mounts';
 import { LineSplitter } from './line-splitter';
 
 const LISTENER = `

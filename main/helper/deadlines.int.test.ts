@@ -7,10 +7,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HelperClient } from './client';
-import { RawHelper, rootTests, startClient } from '../../e2e/fixture/helper-harness';
-import { useExt4AndXfs } from '../../e2e/fixture/shared-mounts';
-import { run } from '../../e2e/fixture/run';
-import { sleep, startWriter, waitUntilBlocked } from '../../e2e/fixture/writer';
+import { RawHelper, rootTests, startClient } from '../../testing/helper-harness';
+import { useExt4AndXfs } from '../../testing/shared-mounts';
+import { run } from '../../testing/run-command';
+import { sleep, startWriter, waitUntilBlocked } from '../../testing/writer';
 
 describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
   const mounts = useExt4AndXfs();

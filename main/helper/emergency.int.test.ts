@@ -4,10 +4,10 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HELPER_PATH, rootTests, startClient } from '../../e2e/fixture/helper-harness';
-import { useExt4AndXfs } from '../../e2e/fixture/shared-mounts';
-import { run } from '../../e2e/fixture/run';
-import { startWriter, waitUntilBlocked } from '../../e2e/fixture/writer';
+import { HELPER_PATH, rootTests, startClient } from '../../testing/helper-harness';
+import { useExt4AndXfs } from '../../testing/shared-mounts';
+import { run } from '../../testing/run-command';
+import { startWriter, waitUntilBlocked } from '../../testing/writer';
 
 describe.skipIf(!rootTests.ok)('emergency modes', () => {
   const mounts = useExt4AndXfs();

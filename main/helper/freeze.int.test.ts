@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelperClient } from './client';
-import { rootTests, startClient, type EventLog } from '../../e2e/fixture/helper-harness';
-import { LoopFixture, type FixtureFsType, type LoopMount } from '../../e2e/fixture/loop-mounts';
-import { run } from '../../e2e/fixture/run';
-import { fileSha256, startWriter, waitUntilBlocked } from '../../e2e/fixture/writer';
+import { rootTests, startClient, type EventLog } from '../../testing/helper-harness';
+import { LoopFixture, type FixtureFsType, type LoopMount } from '../../testing/loop-mounts';
+import { run } from '../../testing/run-command';
+import { fileSha256, startWriter, waitUntilBlocked } from '../../testing/writer';
 
 describe.skipIf(!rootTests.ok)('freeze and thaw on real filesystems', () => {
   let fixture: LoopFixture;

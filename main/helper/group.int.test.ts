@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelperClient } from './client';
-import { rootTests, startClient, type EventLog } from '../../e2e/fixture/helper-harness';
-import { useExt4AndXfs } from '../../e2e/fixture/shared-mounts';
-import { run } from '../../e2e/fixture/run';
-import { startWriter } from '../../e2e/fixture/writer';
+import { rootTests, startClient, type EventLog } from '../../testing/helper-harness';
+import { useExt4AndXfs } from '../../testing/shared-mounts';
+import { run } from '../../testing/run-command';
+import { startWriter } from '../../testing/writer';
 
 describe.skipIf(!rootTests.ok)('group freeze', () => {
   const mounts = useExt4AndXfs();

@@ -8,10 +8,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HelperClient } from './client';
-import { rootTests, startClient } from '../../e2e/fixture/helper-harness';
-import { useExt4AndXfs } from '../../e2e/fixture/shared-mounts';
-import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../../e2e/fixture/writer';
-import { FIFREEZE, waitForIoctl, writerAtFreezeBarrier } from '../../reliability/fixture/procfs';
+import { rootTests, startClient } from '../../testing/helper-harness';
+import { useExt4AndXfs } from '../../testing/shared-mounts';
+import { fileSha256, sleep, startWriter, waitUntilBlocked, type Writer } from '../../testing/writer';
+import { FIFREEZE, waitForIoctl, writerAtFreezeBarrier } from '../../testing/procfs';
 
 async function msUntilDone(writer: Writer, since: number): Promise<number> {
   expect(await writer.done).toBe(0);

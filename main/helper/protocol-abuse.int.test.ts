@@ -3,8 +3,8 @@
  * anything. Eight garbage lines in a row end the session.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawHelper, rootTests } from '../../e2e/fixture/helper-harness';
-import { useLoopMounts } from '../../e2e/fixture/shared-mounts';
+import { RawHelper, rootTests } from '../../testing/helper-harness';
+import { useLoopMounts } from '../../testing/shared-mounts';
 
 describe.skipIf(!rootTests.ok)('protocol abuse', () => {
   const mounts = useLoopMounts({ ext4: 'ext4' });

@@ -7,8 +7,8 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient } from './client';
-import { HELPER_PATH, rootTests } from '../../e2e/fixture/helper-harness';
-import { useLoopMounts } from '../../e2e/fixture/shared-mounts';
+import { HELPER_PATH, rootTests } from '../../testing/helper-harness';
+import { useLoopMounts } from '../../testing/shared-mounts';
 
 describe.skipIf(!rootTests.ok)('unsafe targets', () => {
   const mounts = useLoopMounts({ home: 'ext4' });

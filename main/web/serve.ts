@@ -16,7 +16,7 @@ import { HelperClient } from '../helper/client';
 import { locateHelper, type HelperLocation } from '../helper/helper-path';
 import { adoptUserEnvironment, dropPrivileges, planPrivileges, type PrivilegePlan } from './privileges';
 import { parseServeArgs, USAGE } from './serve-args';
-import { loadStaticFiles } from './static-files';
+import { loadStaticFiles } from '../adapters-shared/static-files';
 import { startWebServer, type WebServer } from './web-server';
 
 declare const __FREEZEFRAME_VERSION__: string | undefined;

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { METHOD_NAMES } from '../../app/contract';
 import { startTestCore, type TestCore } from '../core/testing/core-harness';
-import { checkResult, hostileParams, prng } from '../../reliability/fixture/hostile-payloads';
-import { loadStaticFiles } from './static-files';
+import { checkResult, hostileParams, prng } from '../../testing/hostile-payloads';
+import { loadStaticFiles } from '../adapters-shared/static-files';
 import { startWebServer, type WebServer } from './web-server';
 
 const TOKEN = 't'.repeat(43);

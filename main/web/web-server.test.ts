@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ContractEvents, EventName, Result } from '../../app/contract';
 import type { Core, CoreEventListener } from '../core/api';
-import { loadStaticFiles } from './static-files';
+import { loadStaticFiles } from '../adapters-shared/static-files';
 import { startWebServer, type WebServer } from './web-server';
 
 class FakeCore implements Core {

@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Core } from '../core/api';
-import { RENDERER_CSP } from './content-security-policy';
+import { RENDERER_CSP } from '../adapters-shared/content-security-policy';
 import { answerCallFrame, type EventFrame } from './contract-frames';
 import { judgeRequest, newSecret, sessionCookieHeader, TOKEN_PARAM, type GuardSecrets } from './request-guard';
-import type { StaticFiles } from './static-files';
+import type { StaticFiles } from '../adapters-shared/static-files';
 
 export const WEBSOCKET_PATH = '/ws';
 export const LOOPBACK_BIND_ADDRESSES = ['127.0.0.1', '::1'] as const;

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupPlanInput, Preflight } from '../../../app/backup';
 import { startTestCore, type TestCore } from '../testing/core-harness';
 import { idleDataMovers } from '../testing/idle-data-movers';
-import type { DataMovers } from './data-movers';
+import type { DataMovers } from './movers/data-movers';
 
 const movers: DataMovers = { ...idleDataMovers, readDirtyBytes: async () => 300 * 1024 * 1024 };
 

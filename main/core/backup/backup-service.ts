@@ -10,19 +10,19 @@ import { summarize, type BackupPlan, type BackupPlanInput, type BackupReport, ty
 import type { ContractEvents } from '../../../app/contract';
 import type { CoreOptions } from '../api';
 import { CoreError } from '../core-error';
-import type { FreezeService } from '../freeze-service';
-import type { MountBase } from '../mount-table';
+import type { FreezeService } from '../freeze/freeze-service';
+import type { MountBase } from '../mounts/mount-table';
 import { BackupError } from './backup-error';
-import { BackupRun, type BackupRunDeps } from './backup-run';
-import { parentDeathSignalAvailable, SETPRIV_PATH } from './child-command';
-import type { DataMovers } from './data-movers';
-import { PlanStore } from './plan-store';
+import { BackupRun, type BackupRunDeps } from './run/backup-run';
+import { parentDeathSignalAvailable, SETPRIV_PATH } from './commands/child-command';
+import type { DataMovers } from './movers/data-movers';
+import { PlanStore } from './store/plan-store';
 import { runPreflight, seconds, type PreflightResult } from './preflight';
-import { reportFilename, reportToMarkdown } from './report-markdown';
-import { ReportStore } from './report-store';
-import { newRunId } from './run-id';
-import { RunMarkers, selfIdentity } from './run-marker';
-import { InterruptedRuns } from './run-recovery';
+import { reportFilename, reportToMarkdown } from './store/report-markdown';
+import { ReportStore } from './store/report-store';
+import { newRunId } from './run/run-id';
+import { RunMarkers, selfIdentity } from './store/run-marker';
+import { InterruptedRuns } from './run/interrupted-runs';
 
 export interface BackupServiceDeps {
   configDir: string;

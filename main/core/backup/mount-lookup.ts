@@ -7,7 +7,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { MountBase } from '../mount-table';
+import type { MountBase } from '../mounts/mount-table';
 
 /** The real path of `path`, or of its nearest existing ancestor. */
 export async function nearestExisting(path: string): Promise<string> {

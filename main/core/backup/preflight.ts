@@ -9,8 +9,8 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupPlan, Preflight, PreflightMember } from '../../../app/backup';
-import type { MountBase } from '../mount-table';
-import { commandsDigest, commandsOf } from './commands-digest';
+import type { MountBase } from '../mounts/mount-table';
+import { commandsDigest, commandsOf } from './commands/commands-digest';
 import { mountAt, mountContaining, nearestExisting } from './mount-lookup';
 
 /** A member as the run uses it: the preflight view plus the table row it resolved to. */

@@ -5,9 +5,9 @@
  */
 import type { ContractEvents, EventName, Result } from '../../../app/contract';
 import type { Core, CoreOptions } from '../api';
-import type { HelperConnection } from '../helper-supervisor';
+import type { HelperConnection } from '../freeze/helper-supervisor';
 import { createCore, type CoreSeams } from '../index';
-import { parseMountinfo } from '../mountinfo';
+import { parseMountinfo } from '../mounts/mountinfo';
 import { FakeHelper } from './fake-helper';
 
 /** A desktop: root, /tmp on tmpfs, /home, bob's home, an xfs data disk bound at /var/www, /var/log, NFS, the app's own disk. */

@@ -7,7 +7,7 @@
 import type { HelperExit } from '../../helper/client';
 import { HelperError } from '../../helper/helper-error';
 import type * as p from '../../helper/protocol';
-import type { HelperConnection } from '../helper-supervisor';
+import type { HelperConnection } from '../freeze/helper-supervisor';
 
 export interface FakeMount {
   path: string;

@@ -4,7 +4,7 @@
  * a verification or an export has wandered outside what it means to test,
  * so those throw.
  */
-import type { DataMovers } from '../backup/data-movers';
+import type { DataMovers } from '../backup/movers/data-movers';
 
 const unused = (): never => {
   throw new Error('not used by these tests');

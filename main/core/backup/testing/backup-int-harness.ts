@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { BackupPlanInput, BackupReport, BackupRunState, Preflight } from '../../../../app/backup';
 import type { ContractEvents, EventName } from '../../../../app/contract';
 import type { MountsSnapshot } from '../../../../app/domain';
-import { HELPER_PATH } from '../../../../e2e/fixture/helper-harness';
-import { run } from '../../../../e2e/fixture/run';
+import { HELPER_PATH } from '../../../../testing/helper-harness';
+import { run } from '../../../../testing/run-command';
 import type { Core } from '../../api';
 import { createCore } from '../../index';
 
