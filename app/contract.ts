@@ -8,55 +8,67 @@ import type { AppErrorShape } from './errors';
 import type { BackupOutputLine, BackupPlan, BackupPlanInput, BackupReport, BackupRunState, Preflight, ReportSummary } from './backup';
 import type { AppInfo, FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot, Notice } from './domain';
 
-export interface ContractMethods {
-  'app.info': { params: Record<string, never>; result: AppInfo };
-  'mounts.list': { params: Record<string, never>; result: MountsSnapshot };
+/**
+ * Type carriers: each entry's value is an empty object at run time; its type
+ * says what the method takes and returns (or what the event carries). The
+ * contract is written once, as these objects, so the names exist at run time
+ * (the preload and the web bridge list them without loading zod) and the
+ * types come from the same place; app/schemas.ts must cover exactly these.
+ */
+const method = <P, R>() => ({}) as { params: P; result: R };
+const event = <T>() => ({}) as T;
+
+const CONTRACT_METHODS = {
+  'app.info': method<Record<string, never>, AppInfo>(),
+  'mounts.list': method<Record<string, never>, MountsSnapshot>(),
   /** Freeze one filesystem; `confirm` must equal its mountpoint when it is marked dangerous. */
-  'freeze.start': { params: { id: string; timeoutMs: number; confirm?: string }; result: FreezeInfo };
+  'freeze.start': method<{ id: string; timeoutMs: number; confirm?: string }, FreezeInfo>(),
   /** Thaw; `force` thaws a filesystem frozen by someone else. */
-  'freeze.thaw': { params: { id: string; force?: boolean }; result: FreezeInfo };
-  'freeze.extend': { params: { id: string; timeoutMs: number }; result: FreezeInfo };
+  'freeze.thaw': method<{ id: string; force?: boolean }, FreezeInfo>(),
+  'freeze.extend': method<{ id: string; timeoutMs: number }, FreezeInfo>(),
   /** Find out whether it is frozen; may briefly freeze and thaw it. */
-  'freeze.probe': { params: { id: string }; result: { frozen: boolean; intrusive: boolean; freeze: FreezeInfo } };
-  'freeze.thawAll': { params: Record<string, never>; result: { thawed: string[] } };
-  'helper.status': { params: Record<string, never>; result: HelperStatus };
+  'freeze.probe': method<{ id: string }, { frozen: boolean; intrusive: boolean; freeze: FreezeInfo }>(),
+  'freeze.thawAll': method<Record<string, never>, { thawed: string[] }>(),
+  'helper.status': method<Record<string, never>, HelperStatus>(),
   /** Start (or restart) the helper now: asks for authentication when needed. */
-  'helper.start': { params: Record<string, never>; result: HelperStatus };
-  'history.list': { params: Record<string, never>; result: FreezeWindow[] };
+  'helper.start': method<Record<string, never>, HelperStatus>(),
+  'history.list': method<Record<string, never>, FreezeWindow[]>(),
   /** Backup plans main keeps (the wizard saves one before running it). */
-  'plans.list': { params: Record<string, never>; result: BackupPlan[] };
-  'plans.save': { params: { plan: BackupPlanInput }; result: BackupPlan };
-  'plans.delete': { params: { name: string }; result: { deleted: boolean } };
+  'plans.list': method<Record<string, never>, BackupPlan[]>(),
+  'plans.save': method<{ plan: BackupPlanInput }, BackupPlan>(),
+  'plans.delete': method<{ name: string }, { deleted: boolean }>(),
   /** What a saved plan would do now: members, warnings, blockers, the commands to confirm. */
-  'backup.preflight': { params: { name: string }; result: Preflight };
+  'backup.preflight': method<{ name: string }, Preflight>(),
   /** Run a saved plan; `confirmCommands` is Preflight.commandsDigest once the user saw them. */
-  'backup.start': { params: { name: string; confirmCommands?: string }; result: BackupRunState };
+  'backup.start': method<{ name: string; confirmCommands?: string }, BackupRunState>(),
   /** Manual method: the operator took the snapshot (with optional notes). */
-  'backup.confirmSnapshot': { params: { runId: string; notes?: string }; result: BackupRunState };
+  'backup.confirmSnapshot': method<{ runId: string; notes?: string }, BackupRunState>(),
   /** Stop a run: thaws at once, removes partial exports, keeps a report. */
-  'backup.cancel': { params: { runId: string }; result: BackupRunState };
+  'backup.cancel': method<{ runId: string }, BackupRunState>(),
   /** The run in progress, if any (a reloaded window picks it up). */
-  'backup.current': { params: Record<string, never>; result: BackupRunState | null };
-  'reports.list': { params: Record<string, never>; result: ReportSummary[] };
-  'reports.get': { params: { runId: string }; result: BackupReport };
-  'reports.export': { params: { runId: string; format: 'json' | 'markdown' }; result: { filename: string; mime: string; text: string } };
-}
+  'backup.current': method<Record<string, never>, BackupRunState | null>(),
+  'reports.list': method<Record<string, never>, ReportSummary[]>(),
+  'reports.get': method<{ runId: string }, BackupReport>(),
+  'reports.export': method<{ runId: string; format: 'json' | 'markdown' }, { filename: string; mime: string; text: string }>(),
+};
 
-export interface ContractEvents {
+const CONTRACT_EVENTS = {
   /** The mount table changed (mounts added/removed, or many rows at once). */
-  'mounts.changed': MountsSnapshot;
+  'mounts.changed': event<MountsSnapshot>(),
   /** One row changed (freeze state, writers, size). */
-  'mount.updated': MountRow;
-  'helper.changed': HelperStatus;
-  'history.changed': FreezeWindow[];
+  'mount.updated': event<MountRow>(),
+  'helper.changed': event<HelperStatus>(),
+  'history.changed': event<FreezeWindow[]>(),
   /** Something the user should be told (an auto-thaw, a failure). */
-  notice: Notice;
-  'backup.progress': BackupRunState;
+  notice: event<Notice>(),
+  'backup.progress': event<BackupRunState>(),
   /** A line of a hook's, command's or checker's output, live. */
-  'backup.output': BackupOutputLine;
-  'reports.changed': ReportSummary[];
-}
+  'backup.output': event<BackupOutputLine>(),
+  'reports.changed': event<ReportSummary[]>(),
+};
 
+export type ContractMethods = typeof CONTRACT_METHODS;
+export type ContractEvents = typeof CONTRACT_EVENTS;
 export type MethodName = keyof ContractMethods;
 export type EventName = keyof ContractEvents;
 export type Params<M extends MethodName> = ContractMethods[M]['params'];
@@ -65,40 +77,8 @@ export type ResultOf<M extends MethodName> = ContractMethods[M]['result'];
 /** Failures travel as values: IPC and JSON both keep `{code, message}` intact. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
 
-export const METHOD_NAMES = [
-  'app.info',
-  'mounts.list',
-  'freeze.start',
-  'freeze.thaw',
-  'freeze.extend',
-  'freeze.probe',
-  'freeze.thawAll',
-  'helper.status',
-  'helper.start',
-  'history.list',
-  'plans.list',
-  'plans.save',
-  'plans.delete',
-  'backup.preflight',
-  'backup.start',
-  'backup.confirmSnapshot',
-  'backup.cancel',
-  'backup.current',
-  'reports.list',
-  'reports.get',
-  'reports.export',
-] as const satisfies readonly MethodName[];
-
-export const EVENT_NAMES = [
-  'mounts.changed',
-  'mount.updated',
-  'helper.changed',
-  'history.changed',
-  'notice',
-  'backup.progress',
-  'backup.output',
-  'reports.changed',
-] as const satisfies readonly EventName[];
+export const METHOD_NAMES: readonly MethodName[] = Object.freeze(Object.keys(CONTRACT_METHODS) as MethodName[]);
+export const EVENT_NAMES: readonly EventName[] = Object.freeze(Object.keys(CONTRACT_EVENTS) as EventName[]);
 
 /** What window.freezeframe is, in Electron (preload) and in the browser (web bridge). */
 export type FreezeframeApi = {
