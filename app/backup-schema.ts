@@ -8,7 +8,17 @@
  * imports this file.
  */
 import { z } from 'zod';
-import { DEFAULT_HOLD_WINDOW_MS, DEFAULT_QUIESCE_WINDOW_MS, MAX_WINDOW_MS, PLAN_NAME_PATTERN, SNAPSHOT_METHODS } from './backup';
+import { PLAN_NAME_PATTERN, SNAPSHOT_METHODS } from './backup';
+import {
+  DEFAULT_HOLD_WINDOW_MS,
+  DEFAULT_QUIESCE_WINDOW_MS,
+  DEFAULT_RELEASE_TIMEOUT_MS,
+  MAX_RELEASE_TIMEOUT_MS,
+  MAX_RETENTION_KEEP,
+  MAX_WINDOW_MS,
+  MIN_RELEASE_TIMEOUT_MS,
+  MIN_WINDOW_MS,
+} from './limits';
 
 const absolutePath = z
   .string()
@@ -20,7 +30,7 @@ const argv = z
   .min(1)
   .max(256)
   .refine((a) => a[0]!.length > 0, 'a program name');
-const windowMs = z.number().int().min(1000).max(MAX_WINDOW_MS);
+const windowMs = z.number().int().min(MIN_WINDOW_MS).max(MAX_WINDOW_MS);
 
 /**
  * A command the app runs as the user, as an argv (no shell). `shell: true`
@@ -46,7 +56,7 @@ export const holdHookSchema = z
     shell: z.boolean().optional(),
     readyLine: z.string().min(1).max(200).default('READY'),
     readyTimeoutMs: windowMs,
-    releaseTimeoutMs: z.number().int().min(100).max(600_000).default(5000),
+    releaseTimeoutMs: z.number().int().min(MIN_RELEASE_TIMEOUT_MS).max(MAX_RELEASE_TIMEOUT_MS).default(DEFAULT_RELEASE_TIMEOUT_MS),
   })
   .strict();
 
@@ -97,7 +107,7 @@ export const backupPlanSchema = z
       .strict()
       .default({ verify: true }),
     /** Keep the last `keep` snapshots and exports of this plan; older ones are removed. */
-    retention: z.object({ keep: z.number().int().min(1).max(1000) }).strict().optional(),
+    retention: z.object({ keep: z.number().int().min(1).max(MAX_RETENTION_KEEP) }).strict().optional(),
     /** Mountpoints marked dangerous that the user confirmed by typing them. */
     confirmDangerous: z.array(absolutePath).max(16).default([]),
   })

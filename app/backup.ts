@@ -14,10 +14,6 @@ import type { AppErrorShape } from './errors';
 export const SNAPSHOT_METHODS = ['manual', 'command', 'image-clone', 'btrfs'] as const;
 export type SnapshotMethod = (typeof SNAPSHOT_METHODS)[number];
 
-/** Windows VSS's figures: ~60 s to quiesce, ~10 s to hold writes. */
-export const DEFAULT_QUIESCE_WINDOW_MS = 60_000;
-export const DEFAULT_HOLD_WINDOW_MS = 10_000;
-export const MAX_WINDOW_MS = 3_600_000;
 export const PLAN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 // The plan's types, derived from the schema without importing it at run

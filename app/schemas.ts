@@ -7,9 +7,10 @@ import { z } from 'zod';
 import { PLAN_NAME_PATTERN } from './backup';
 import { backupPlanSchema } from './backup-schema';
 import type { MethodName, Params } from './contract';
+import { CONTRACT_MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from './limits';
 
 const mountId = z.string().regex(/^m[0-9]{1,10}$/, 'a mount id from mounts.list');
-const timeoutMs = z.number().int().min(1000).max(86_400_000);
+const timeoutMs = z.number().int().min(MIN_TIMEOUT_MS).max(CONTRACT_MAX_TIMEOUT_MS);
 const none = z.object({}).strict();
 const planName = z.string().regex(PLAN_NAME_PATTERN, 'a plan name');
 const runId = z.string().regex(/^[0-9]{8}T[0-9]{6}Z-[a-f0-9]{8}$/, 'a run id');

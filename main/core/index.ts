@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ContractEvents, ContractHandlers, EventName, Result } from '../../app/contract';
 import type { AppInfo, MountSize, MountsSnapshot } from '../../app/domain';
 import type { ErrorCode } from '../../app/errors';
+import { DEFAULT_MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../../app/limits';
 import { isMethodName, paramSchemas } from '../../app/schemas';
 import { HelperClient } from '../helper/client';
 import type { Core, CoreEventListener, CoreOptions } from './api';
@@ -46,8 +47,6 @@ export interface CoreSeams {
   dataMovers?: DataMovers;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_MAX_TIMEOUT_MS = 900_000;
 const PSEUDO_SIZE: MountSize = Object.freeze({ state: 'unavailable', message: 'Not measured: a kernel pseudo filesystem.' });
 /** Actions worth a log line each (the rest are reads). */
 const LOGGED = new Set(['freeze.start', 'freeze.thaw', 'freeze.extend', 'freeze.probe', 'freeze.thawAll', 'helper.start']);

@@ -5,7 +5,8 @@
  * then checked with the contract's own schema (plan-check.ts, loaded with the
  * wizard: it brings zod), and main checks it again.
  */
-import { DEFAULT_HOLD_WINDOW_MS, DEFAULT_QUIESCE_WINDOW_MS, type BackupPlan, type BackupPlanInput, type CommandSpec, type SnapshotMethod } from '../../app/backup';
+import type { BackupPlan, BackupPlanInput, CommandSpec, SnapshotMethod } from '../../app/backup';
+import { DEFAULT_HOLD_WINDOW_MS, DEFAULT_QUIESCE_WINDOW_MS, MAX_RETENTION_KEEP } from '../../app/limits';
 
 export interface CommandDraft {
   enabled: boolean;
@@ -275,7 +276,7 @@ export function draftToPlan(draft: PlanDraft, mountpoints: readonly string[] = [
   if (draft.destination.trim()) plan.backup = { destination: draft.destination.trim(), verify: draft.verify };
   if (draft.keep.trim()) {
     const keep = /^\d+$/.test(draft.keep.trim()) ? Number(draft.keep.trim()) : NaN;
-    if (!Number.isInteger(keep) || keep < 1 || keep > 1000) add(problems, 'keep', 'Keep a whole number of backups, from 1 to 1000 (or leave it empty to keep all).');
+    if (!Number.isInteger(keep) || keep < 1 || keep > MAX_RETENTION_KEEP) add(problems, 'keep', `Keep a whole number of backups, from 1 to ${MAX_RETENTION_KEEP} (or leave it empty to keep all).`);
     else plan.retention = { keep };
   }
 

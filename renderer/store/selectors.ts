@@ -4,6 +4,7 @@
  * the answer really changes (zustand compares results with Object.is).
  */
 import type { MountRow } from '../../app/domain';
+import { DEFAULT_MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../../app/limits';
 import { deadlineFrom } from '../format';
 import type { AppState } from './types';
 
@@ -130,8 +131,8 @@ export const selectRowError = (id: string) => (s: AppState) => s.rowErrors[id] ?
 
 /** The Freeze dialog's limits: the helper's, once it runs; the app's defaults before. */
 export function selectTimeoutLimits(s: AppState): { defaultMs: number; maxMs: number } {
-  const maxMs = s.helper?.maxTimeoutMs ?? s.appInfo?.maxTimeoutMs ?? 900_000;
-  const defaultMs = Math.min(s.appInfo?.defaultTimeoutMs ?? 60_000, maxMs);
+  const maxMs = s.helper?.maxTimeoutMs ?? s.appInfo?.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS;
+  const defaultMs = Math.min(s.appInfo?.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS, maxMs);
   return { defaultMs, maxMs };
 }
 

@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupPlan, Preflight, PreflightMember } from '../../../app/backup';
+import { DANGEROUS_MAX_TIMEOUT_MS } from '../../../app/limits';
 import type { MountBase } from '../mounts/mount-table';
 import { commandsDigest, commandsOf } from './commands/commands-digest';
 import { mountAt, mountContaining, nearestExisting } from './mount-lookup';
@@ -39,9 +40,6 @@ export interface PreflightResult {
   preflight: Preflight;
   members: ResolvedMember[];
 }
-
-/** With allowUnsafe (a confirmed dangerous member) the helper caps a freeze at 30 s. */
-const UNSAFE_MAX_MS = 30_000;
 
 export async function runPreflight(plan: BackupPlan, deps: PreflightDeps): Promise<PreflightResult> {
   const rows = deps.rows();
@@ -98,8 +96,8 @@ export async function runPreflight(plan: BackupPlan, deps: PreflightDeps): Promi
   if (frozen.length > 0) {
     const helperMax = deps.helperMaxTimeoutMs();
     if (helperMax !== undefined && plan.holdWindowMs > helperMax) blockers.push(`The hold window (${seconds(plan.holdWindowMs)}) is longer than the helper allows (${seconds(helperMax)}).`);
-    if (frozen.some((m) => m.danger.length > 0) && plan.holdWindowMs > UNSAFE_MAX_MS) {
-      blockers.push(`A dangerous filesystem may be frozen for at most ${seconds(UNSAFE_MAX_MS)}: shorten the hold window.`);
+    if (frozen.some((m) => m.danger.length > 0) && plan.holdWindowMs > DANGEROUS_MAX_TIMEOUT_MS) {
+      blockers.push(`A dangerous filesystem may be frozen for at most ${seconds(DANGEROUS_MAX_TIMEOUT_MS)}: shorten the hold window.`);
     }
   }
   if (plan.method === 'manual' && !plan.manual?.checklist.length) warnings.push('The manual method has no checklist: the operator sees only the countdown.');

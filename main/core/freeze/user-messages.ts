@@ -4,13 +4,12 @@
  */
 import type { Notice } from '../../../app/domain';
 import { assertNever, type ErrorCode } from '../../../app/errors';
+import { DANGEROUS_MAX_TIMEOUT_MS } from '../../../app/limits';
 import { HelperError } from '../../helper/helper-error';
 import type * as p from '../../helper/protocol';
 
 /** Anything an action can throw; `code` when it is one of ours. */
 export type Failure = Error & { code?: ErrorCode };
-
-const UNSAFE_MAX_MS = 30_000;
 
 /** A freeze or extend failed: the same error, with a clearer message where the helper's is terse. */
 export function freezeFailed(error: unknown, ctx: { dangerous: boolean; timeoutMs: number; maxTimeoutMs: number }): Failure {
@@ -20,8 +19,8 @@ export function freezeFailed(error: unknown, ctx: { dangerous: boolean; timeoutM
     case 'TIMEOUT_OUT_OF_RANGE':
       return new HelperError(
         'TIMEOUT_OUT_OF_RANGE',
-        ctx.dangerous && ctx.timeoutMs > UNSAFE_MAX_MS
-          ? `A filesystem marked dangerous may be frozen for at most ${UNSAFE_MAX_MS / 1000} seconds at a time: choose a shorter auto-thaw.`
+        ctx.dangerous && ctx.timeoutMs > DANGEROUS_MAX_TIMEOUT_MS
+          ? `A filesystem marked dangerous may be frozen for at most ${DANGEROUS_MAX_TIMEOUT_MS / 1000} seconds at a time: choose a shorter auto-thaw.`
           : `The auto-thaw must be between 1 and ${Math.floor(ctx.maxTimeoutMs / 1000)} seconds (the helper's limit).`,
       );
     default:

@@ -10,6 +10,7 @@
  */
 import { posix } from 'node:path';
 import type { DangerKind, DangerMark } from '../../../app/domain';
+import { DANGEROUS_MAX_TIMEOUT_MS } from '../../../app/limits';
 import type { MountRecord } from './mountinfo';
 
 export interface DangerContext {
@@ -39,7 +40,7 @@ function targets(ctx: DangerContext): DangerTarget[] {
   for (const dir of ctx.appDataDirs) {
     list.push({ kind: 'app-data', path: dir, reason: `It holds this app's own profile or logs (${dir}), so the app itself would block writing to it.` });
   }
-  list.push({ kind: 'helper', path: ctx.helperPath, reason: `It holds the freeze helper (${ctx.helperPath}): the helper refuses it unless you confirm, and then for at most 30 seconds.` });
+  list.push({ kind: 'helper', path: ctx.helperPath, reason: `It holds the freeze helper (${ctx.helperPath}): the helper refuses it unless you confirm, and then for at most ${DANGEROUS_MAX_TIMEOUT_MS / 1000} seconds.` });
   for (const dir of ctx.tmpDirs) {
     list.push({ kind: 'tmp', path: dir, reason: `It holds ${dir}, where most programs write temporary files: they would hang.` });
   }

@@ -4,6 +4,7 @@
  * writes events before replies as the real one does, and can be told that
  * a filesystem is frozen by someone else, is unsupported, or that it dies.
  */
+import { DANGEROUS_MAX_TIMEOUT_MS } from '../../../app/limits';
 import type { HelperExit } from '../../helper/client';
 import { HelperError } from '../../helper/helper-error';
 import type * as p from '../../helper/protocol';
@@ -55,7 +56,7 @@ export class FakeHelper implements HelperConnection {
     await this.begin('freeze', { path, timeoutMs, ...opts });
     const mount = this.mountAt(path);
     if (opts.mountId !== undefined && opts.mountId !== mount.mountId) throw new HelperError('MOUNT_CHANGED', `${path} is not mount ${opts.mountId}`);
-    if (opts.allowUnsafe && timeoutMs > 30000) throw new HelperError('TIMEOUT_OUT_OF_RANGE', 'timeoutMs over 30000 with allowUnsafe');
+    if (opts.allowUnsafe && timeoutMs > DANGEROUS_MAX_TIMEOUT_MS) throw new HelperError('TIMEOUT_OUT_OF_RANGE', `timeoutMs over ${DANGEROUS_MAX_TIMEOUT_MS} with allowUnsafe`);
     if (this.unsupported.has(mount.majorMinor)) throw new HelperError('UNSUPPORTED_FS', `${path}: Operation not supported`, { errno: 95 });
     if (this.held.has(mount.majorMinor)) throw new HelperError('ALREADY_FROZEN', `${path} is already frozen by this helper`);
     if (this.frozenElsewhere.has(mount.majorMinor)) throw new HelperError('FROZEN_ELSEWHERE', `${path} is frozen by another program`, { errno: 16 });

@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { selectRow, selectTimeoutLimits } from '../../store/selectors';
 import { useApp } from '../../store/store';
 import { Dialog } from './dialog';
-import { UNSAFE_MAX_MS } from './freeze-dialog';
+import { DANGEROUS_MAX_TIMEOUT_MS } from '../../../app/limits';
 import { GoneDialog } from './gone-dialog';
 import { TimeoutField, timeoutProblem } from './timeout-field';
 
@@ -14,7 +14,7 @@ export function ExtendDialog({ id }: { id: string }) {
   const extend = useApp((s) => s.extend);
   const close = useApp((s) => s.closeDialog);
   const unsafe = row?.danger.some((d) => d.kind === 'root' || d.kind === 'helper') ?? false;
-  const maxMs = unsafe ? Math.min(limits.maxMs, UNSAFE_MAX_MS) : limits.maxMs;
+  const maxMs = unsafe ? Math.min(limits.maxMs, DANGEROUS_MAX_TIMEOUT_MS) : limits.maxMs;
   const [seconds, setSeconds] = useState(() => String(Math.round(Math.min(row?.freeze.timeoutMs ?? limits.defaultMs, maxMs) / 1000)));
   if (!row) return <GoneDialog onClose={close} />;
 

@@ -6,6 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { DANGEROUS_MAX_TIMEOUT_MS } from '../../../app/limits';
 import { DANGER_LABELS, formatSpan } from '../../format';
 import { selectRow, selectTimeoutLimits } from '../../store/selectors';
 import { useApp } from '../../store/store';
@@ -14,8 +15,6 @@ import { Dialog } from './dialog';
 import { GoneDialog } from './gone-dialog';
 import { TimeoutField, timeoutProblem } from './timeout-field';
 
-/** The helper caps an allowed-unsafe freeze (root fs, the helper's own fs) at 30 s. */
-export const UNSAFE_MAX_MS = 30_000;
 
 export function FreezeDialog({ id }: { id: string }) {
   const row = useApp(selectRow(id));
@@ -23,7 +22,7 @@ export function FreezeDialog({ id }: { id: string }) {
   const freeze = useApp((s) => s.freeze);
   const close = useApp((s) => s.closeDialog);
   const unsafe = row?.danger.some((d) => d.kind === 'root' || d.kind === 'helper') ?? false;
-  const maxMs = unsafe ? Math.min(limits.maxMs, UNSAFE_MAX_MS) : limits.maxMs;
+  const maxMs = unsafe ? Math.min(limits.maxMs, DANGEROUS_MAX_TIMEOUT_MS) : limits.maxMs;
   const [seconds, setSeconds] = useState(() => String(Math.round(Math.min(limits.defaultMs, maxMs) / 1000)));
   const [confirm, setConfirm] = useState('');
   if (!row) return <GoneDialog onClose={close} />;
@@ -60,7 +59,7 @@ export function FreezeDialog({ id }: { id: string }) {
                 </li>
               ))}
             </ul>
-            {unsafe ? <p className="muted">The helper allows at most {formatSpan(UNSAFE_MAX_MS)} for this filesystem.</p> : null}
+            {unsafe ? <p className="muted">The helper allows at most {formatSpan(DANGEROUS_MAX_TIMEOUT_MS)} for this filesystem.</p> : null}
             <MountpointConfirm id={`confirm-${id}`} mountpoint={row.path} value={confirm} onChange={setConfirm} hint="The mountpoint, exactly." />
           </div>
         ) : null}
