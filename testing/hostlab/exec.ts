@@ -4,6 +4,8 @@
  * teardown, which must also work from a process 'exit' handler.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 
 export interface ExecResult {
   code: number | null;
@@ -108,8 +110,16 @@ export async function waitFor(check: () => boolean, timeoutMs: number, stepMs = 
   }
 }
 
-/** Absolute path of a command on PATH, or null. */
+/** Absolute path of a command on PATH (and the sbin directories root has), or null. */
 export function commandPath(name: string): string | null {
-  const found = outputSync('sh', ['-c', 'command -v "$1"', 'sh', name]);
-  return found?.trim().startsWith('/') ? found.trim() : null;
+  const dirs = [...(process.env['PATH'] ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs.filter((d) => d.startsWith('/'))) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // Not here.
+    }
+  }
+  return null;
 }

@@ -63,13 +63,15 @@ export async function pruneForeignMounts(enter: readonly string[], holderPid: nu
   const foreign = hostMountTable(holderPid)
     .filter(isForeign)
     .sort((a, b) => b.targetBytes.length - a.targetBytes.length);
-  for (const m of foreign) {
-    // The path goes through printf as octal escapes: argv strings are UTF-8,
-    // a mountpoint need not be. The trailing x keeps a final newline.
-    const escaped = [...m.targetBytes].map((byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('');
-    const script = `p="$(printf '${escaped}x')"; umount -l "\${p%x}" 2>/dev/null || true`;
-    await mustRun('nsenter', [...enter, 'sh', '-c', script]);
-  }
+  // Paths go through printf as octal escapes: argv strings are UTF-8, a
+  // mountpoint need not be. The trailing x keeps a final newline.
+  const script = foreign
+    .map((m) => {
+      const escaped = [...m.targetBytes].map((byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('');
+      return `p="$(printf '${escaped}x')"; umount -l "\${p%x}" 2>/dev/null || true`;
+    })
+    .join('\n');
+  if (script) await mustRun('nsenter', [...enter, 'sh', '-c', script]);
   const left = hostMountTable(holderPid).filter(isForeign);
   if (left.length > 0) throw new Error(`could not drop other mounts from the host: ${left.map((m) => `${m.target} (${m.source})`).join(', ')}`);
 }

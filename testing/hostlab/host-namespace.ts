@@ -42,6 +42,16 @@ export function inHost(holderPid: number, argv: readonly string[], timeoutMs = 6
   return mustRun('nsenter', [...enterArgs(holderPid), ...argv], { timeoutMs });
 }
 
+/** Several commands in one entry into the host (each spawn costs on a busy machine); stops at the first failure. */
+export function inHostScript(holderPid: number, commands: ReadonlyArray<readonly string[]>): Promise<string> {
+  const script = commands.map((argv) => argv.map(shellQuote).join(' ')).join('\n');
+  return inHost(holderPid, ['sh', '-ec', script]);
+}
+
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 export async function createNetns(netns: string): Promise<string> {
   await mustRun('ip', ['netns', 'add', netns]);
   await mustRun('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
@@ -95,19 +105,21 @@ export async function layOutHost(holderPid: number, layout: HostLayout): Promise
   for (const dir of ['/run/freezeframe', '/run/sshd', HOST_MOUNT_ROOT]) {
     if (!existsSync(dir)) mkdirSync(dir, { mode: 0o755, recursive: true });
   }
-  await inHost(holderPid, ['hostname', layout.hostname]);
-  await inHost(holderPid, ['mount', '-t', 'tmpfs', '-o', 'mode=0755,size=8m', `ff-${layout.hostname}-run`, '/run/freezeframe']);
-  await inHost(holderPid, ['mount', '-t', 'tmpfs', '-o', 'mode=0755,size=1m', `ff-${layout.hostname}-srv`, HOST_MOUNT_ROOT]);
-  // Root's own home, as on a separate machine (and without the controller's
-  // shell start-up files, which a non-interactive ssh session runs too).
-  await inHost(holderPid, ['mount', '-t', 'tmpfs', '-o', 'mode=0700,size=4m', `ff-${layout.hostname}-root-home`, '/root']);
-  for (const move of layout.moves) {
-    const target = `${HOST_MOUNT_ROOT}/${move.name}`;
-    await inHost(holderPid, ['mkdir', target]);
-    await inHost(holderPid, ['mount', '--move', move.from, target]);
-  }
-  // A read-only overlay: /usr/local as it is, plus the helper's link and mountpoint.
-  await inHost(holderPid, ['mount', '-t', 'overlay', '-o', `lowerdir=${layout.usrLocalLayer}:/usr/local`, `ff-${layout.hostname}-usr-local`, '/usr/local']);
+  const tmpfs = (mode: string, size: string, name: string, target: string): string[] => ['mount', '-t', 'tmpfs', '-o', `mode=${mode},size=${size}`, `ff-${layout.hostname}-${name}`, target];
+  await inHostScript(holderPid, [
+    ['hostname', layout.hostname],
+    tmpfs('0755', '8m', 'run', '/run/freezeframe'),
+    tmpfs('0755', '1m', 'srv', HOST_MOUNT_ROOT),
+    // Root's own home, as on a separate machine (and without the controller's
+    // shell start-up files, which a non-interactive ssh session runs too).
+    tmpfs('0700', '4m', 'root-home', '/root'),
+    ...layout.moves.flatMap((move) => [
+      ['mkdir', `${HOST_MOUNT_ROOT}/${move.name}`],
+      ['mount', '--move', move.from, `${HOST_MOUNT_ROOT}/${move.name}`],
+    ]),
+    // A read-only overlay: /usr/local as it is, plus the helper's link and mountpoint.
+    ['mount', '-t', 'overlay', '-o', `lowerdir=${layout.usrLocalLayer}:/usr/local`, `ff-${layout.hostname}-usr-local`, '/usr/local'],
+  ]);
   await setHostHelper(holderPid, layout.helperDir);
 }
 

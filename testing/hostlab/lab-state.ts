@@ -76,7 +76,7 @@ export function sweepAbandonedLabs(): string[] {
   }
   // The hosts' filesystems were made by the loop-mount fixture in the dead
   // process: with the hosts gone, its own sweep can detach them.
-  swept.push(...sweepAbandonedLoopMounts());
+  if (swept.length > 0) swept.push(...sweepAbandonedLoopMounts());
   return swept;
 }
 

@@ -23,8 +23,8 @@ export function labUserName(labId: string, hostName: string): string {
 export async function createLabUser(name: string, home: string): Promise<LabUser> {
   // '*': no password, yet not locked (sshd refuses keys for a '!' account).
   await mustRun('useradd', ['--no-create-home', '--home-dir', home, '--shell', '/bin/sh', '--password', '*', '--user-group', '--comment', 'freezeframe hostlab', name]);
-  const uid = Number((await mustRun('id', ['-u', name])).trim());
-  const gid = Number((await mustRun('id', ['-g', name])).trim());
+  const [, , uid, gid] = (await mustRun('getent', ['passwd', name])).split(':').map(Number);
+  if (uid === undefined || gid === undefined) throw new Error(`useradd ${name}: not found in passwd afterwards`);
   mkdirSync(home, { recursive: true, mode: 0o755 });
   chownSync(home, uid, gid);
   return { name, uid, gid, home };
