@@ -100,8 +100,8 @@ export interface HostLayout {
 }
 
 export async function layOutHost(holderPid: number, layout: HostLayout): Promise<void> {
-  // Mountpoints on the shared root filesystem: the real service and Debian's
-  // sshd make the same two directories.
+  // Mountpoints (and sshd's privilege separation directory) on the shared
+  // root filesystem: the real service and Debian's sshd make the same ones.
   for (const dir of ['/run/freezeframe', '/run/sshd', HOST_MOUNT_ROOT]) {
     if (!existsSync(dir)) mkdirSync(dir, { mode: 0o755, recursive: true });
   }
