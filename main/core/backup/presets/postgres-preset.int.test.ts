@@ -1,0 +1,177 @@
+/**
+ * The PostgreSQL preset against a real PostgreSQL 15 (Debian's package) on
+ * loop mounts the lab makes: the data on ext4, pg_wal on xfs. Layout
+ * discovery (and a tablespace outside the group: a blocker naming it), the
+ * typed connection failures, the held sessions, and a backup taken by the
+ * engine as it is (image clones, the helper's group freeze) under load,
+ * restored by the restore check: it recovers, pg_amcheck passes, and every
+ * commit acknowledged before the freeze is there, with no hole.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rootTests } from '../../../../e2e/fixture/helper-harness';
+import { clonesOf, holdOutput, imageClonePlan, stall, startBackupCore, type BackupTestCore } from '../../../../testing/databases/engine-backup';
+import { makeLabMounts, PG_BIN, PostgresLab, type LabMounts } from '../../../../testing/databases/lab-servers';
+import { Pgbench, pgbenchInit } from '../../../../testing/databases/pgbench';
+import { startHook } from '../../../../testing/databases/hook-process';
+import { checkSequence, SEQUENCE_TABLE_SQL, SequenceWriter } from '../../../../testing/databases/sequence-writer';
+import { psqlArgv } from './db-client';
+import { checkGroup, proposeGroup } from './db-layout';
+import { compareLsn, parseHookLine, type HookLine } from './hook-lines';
+import { parseMountinfo } from '../../mountinfo';
+import { discoverPostgres, postgresMethod } from './postgres-layout';
+import { postgresHooks } from './preset-hooks';
+import { PresetError } from './preset-error';
+import { restoreCheck } from './restore-check';
+
+describe.skipIf(!rootTests.ok)('PostgreSQL preset on a real server', () => {
+  let mounts: LabMounts;
+  let lab: PostgresLab;
+
+  beforeAll(async () => {
+    mounts = await makeLabMounts();
+    lab = new PostgresLab(mounts);
+    await lab.start();
+  });
+
+  afterAll(async () => {
+    await lab?.stop();
+    await mounts?.fixture.cleanup();
+  });
+
+  it('finds the data directory on ext4 and pg_wal (a symlink) on xfs, and proposes both as the group', async () => {
+    const layout = await discoverPostgres(lab.connection());
+    expect(layout.versionNum).toBeGreaterThanOrEqual(150000);
+    expect(layout.paths.map((p) => [p.role, p.realPath, p.mount.mountpoint, p.mount.fsType])).toEqual([
+      ['data', lab.dataDir, mounts.data.mountpoint, 'ext4'],
+      ['wal', lab.walDir, mounts.log.mountpoint, 'xfs'],
+    ]);
+    expect(layout.paths[1]!.viaSymlink).toBe(true);
+    expect(layout.privileges).toEqual({ checkpoint: true, backupStart: true });
+    expect(postgresMethod(layout)).toBe('checkpoint-cut');
+    expect(proposeGroup(layout)).toEqual({ mounts: [mounts.data.mountpoint, mounts.log.mountpoint], blockers: [], warnings: [] });
+  });
+
+  it('a tablespace outside the group is a blocker naming its path; one on tmpfs cannot be frozen at all', async () => {
+    const outside = await mounts.fixture.mount('ext4', { name: 'outside', imageDir: mounts.host.mountpoint });
+    const onTmpfs = await mounts.fixture.tmpfs('pg-tmpfs');
+    const spaceDir = lab.tablespaceDir(outside.mountpoint, 'space');
+    const tmpfsDir = lab.tablespaceDir(onTmpfs, 'space');
+    await lab.sql(`CREATE TABLESPACE outside_space LOCATION '${spaceDir}'`);
+    await lab.sql(`CREATE TABLESPACE tmpfs_space LOCATION '${tmpfsDir}'`);
+    try {
+      const layout = await discoverPostgres(lab.connection());
+      expect(layout.paths.filter((p) => p.role === 'tablespace').map((p) => [p.name, p.path, p.mount.mountpoint])).toEqual([
+        ['outside_space', spaceDir, outside.mountpoint],
+        ['tmpfs_space', tmpfsDir, onTmpfs],
+      ]);
+      const proposal = proposeGroup(layout);
+      expect(proposal.mounts).toEqual([mounts.data.mountpoint, mounts.log.mountpoint, outside.mountpoint]);
+      expect(proposal.blockers.map((b) => [b.kind, b.path])).toEqual([['not-freezable', tmpfsDir]]);
+      expect(proposal.blockers[0]!.message).toContain(tmpfsDir);
+
+      const records = parseMountinfo(readFileSync('/proc/self/mountinfo', 'utf8')).records;
+      const blockers = checkGroup(layout, [mounts.data.mountpoint, mounts.log.mountpoint], records);
+      expect(blockers.map((b) => [b.kind, b.role, b.path, b.mountpoint])).toEqual([
+        ['outside-group', 'tablespace', spaceDir, outside.mountpoint],
+        ['outside-group', 'tablespace', tmpfsDir, onTmpfs],
+      ]);
+      expect(blockers[0]!.message).toMatch(new RegExp(`^${spaceDir} \\(tablespace\\) is on ${outside.mountpoint}, which the plan does not freeze`));
+    } finally {
+      await lab.sql('DROP TABLESPACE outside_space');
+      await lab.sql('DROP TABLESPACE tmpfs_space');
+    }
+  });
+
+  it('connection failures are typed: no server on the socket, a role that does not exist', async () => {
+    const unreachable = await discoverPostgres({ engine: 'postgresql', socketDir: join(mounts.fixture.dir, 'nothing-here') }).catch((e: unknown) => e);
+    expect(unreachable).toBeInstanceOf(PresetError);
+    expect((unreachable as PresetError).reason).toBe('DB_UNREACHABLE');
+    const refused = await discoverPostgres({ ...lab.connection(), user: 'no_such_role' }).catch((e: unknown) => e);
+    expect((refused as PresetError).reason).toBe('DB_AUTH_FAILED');
+    expect((refused as PresetError).code).toBe('PLAN_INVALID');
+  });
+
+  it('backup-start hold hook: ready once pg_backup_start returned, the label and WAL range when released', async () => {
+    const hooks = postgresHooks(lab.connection(), 'backup-start', 15);
+    const hook = startHook(hooks.hold.argv);
+    const start = await hook.waitFor('backup-start');
+    await hook.waitForLine('FREEZEFRAME-READY');
+    expect(hooks.preFreeze).toBeUndefined();
+    // The server is in backup mode now: a second non-exclusive backup elsewhere is fine, but this session's is on.
+    const [[inBackup]] = (await lab.sql(`SELECT count(*) FROM pg_stat_activity WHERE pid = ${start.kind === 'backup-start' ? start.pid : 0} AND backend_type = 'client backend'`)) as [[string]];
+    expect(inBackup).toBe('1');
+    hook.child.stdin.write('check\n');
+    const alive = await hook.waitFor('alive');
+    expect(alive.kind === 'alive' && alive.pid).toBe(start.kind === 'backup-start' ? start.pid : -1);
+    hook.child.stdin.end();
+    const stop = await hook.waitFor('backup-stop');
+    expect(await hook.exit).toBe(0);
+    if (stop.kind !== 'backup-stop' || start.kind !== 'backup-start') throw new Error('unreachable');
+    expect(stop.backupLabel).toContain(`START WAL LOCATION: ${start.lsn} (file ${start.walFile})`);
+    expect(compareLsn(stop.lsn, start.lsn)).toBeGreaterThan(0);
+    expect(stop.walFile >= start.walFile).toBe(true);
+  });
+
+  it('a backup by the engine under load (4 sequence writers + pgbench) restores: recovered, pg_amcheck clean, no acknowledged commit lost, no hole', { timeout: 300_000 }, async () => {
+    await lab.sql(SEQUENCE_TABLE_SQL);
+    await pgbenchInit(lab.socketDir, 'lab');
+    const conn = lab.connection();
+    const layout = await discoverPostgres(conn);
+    const hooks = postgresHooks(conn, postgresMethod(layout), 15);
+    const t: BackupTestCore = await startBackupCore();
+    const writer = SequenceWriter.start(psqlArgv(conn, `${PG_BIN}/psql`), 4);
+    const pgbench = new Pgbench(lab.socketDir, 'lab', 2);
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // load running before the backup
+      const plan = imageClonePlan({ name: 'pg-lab', mounts: proposeGroup(layout).mounts, snapshotDir: join(mounts.host.mountpoint, 'snapshots'), hooks });
+      const report = await t.runPlan(plan);
+      await new Promise((r) => setTimeout(r, 500));
+      await writer.stop();
+      await pgbench.stop();
+      expect(writer.errors()).toEqual([]);
+      expect(report.error, JSON.stringify(report.timeline, null, 1)).toBeUndefined();
+      expect(report.trustworthy).toBe(true);
+      const hold = report.hold!;
+      const lines = holdOutput(report).map(parseHookLine).filter((l): l is HookLine => l !== undefined);
+      const session = lines.find((l) => l.kind === 'session');
+      const released = lines.find((l) => l.kind === 'released');
+      expect(session && released).toBeTruthy();
+
+      let rows: Array<[number, number]> = [];
+      let history = 0;
+      const result = await restoreCheck({
+        layout,
+        members: clonesOf(report),
+        scratchParent: mounts.fixture.dir,
+        timeoutMs: 180_000,
+        inspect: async (sql) => {
+          rows = (await sql('SELECT client, n FROM seq', 'lab')).map(([c, n]) => [Number(c), Number(n)]);
+          history = Number((await sql('SELECT count(*) FROM pgbench_history', 'lab'))[0]![0]);
+        },
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.checked.join('\n')).toMatch(/pg_amcheck --all --heapallindexed: \d+ relations, \d+ pages: no corruption/);
+      // The end of the WAL in the clone lies between the observer session's start and its release.
+      expect(compareLsn(result.recoveredTo!, (session as { lsn: string }).lsn)).toBeGreaterThanOrEqual(0);
+      expect(compareLsn(result.recoveredTo!, (released as { lsn: string }).lsn)).toBeLessThanOrEqual(0);
+
+      const sequence = checkSequence(writer, rows, hold.frozenAt);
+      expect(sequence.problems).toEqual([]);
+      expect(sequence.perClient.every((c) => c.ackedBeforeCut > 0)).toBe(true);
+      expect(history).toBeGreaterThan(0);
+      const during = stall(writer.latenciesBetween(report.quiesce.startedAt, hold.thawedAt + 1000));
+      console.log(
+        `[pg figures] held ${hold.heldMs} ms of ${hold.windowMs}; recovery ${result.recoveryMs} ms to ${result.recoveredTo}, restore check ${result.totalMs} ms; ` +
+          `commits acked ${writer.totalAcks()}, restored ${rows.length}, before the freeze ${sequence.perClient.reduce((s, c) => s + c.ackedBeforeCut, 0)}; ` +
+          `commit latency during the backup: ${during.count} commits, p99 ${during.p99} ms, max ${during.max} ms; pgbench_history restored ${history}`,
+      );
+    } finally {
+      writer.kill();
+      await pgbench.stop().catch(() => undefined);
+      await t.close();
+    }
+  });
+});
