@@ -133,19 +133,23 @@ export class MariadbLab {
   readonly dataDir: string;
   readonly binlogDir: string;
   readonly socket: string;
+  /** The socket, pid file and error log: a directory mysql may write to. */
+  readonly runDir: string;
   private server: ChildProcess | undefined;
 
   constructor(readonly mounts: LabMounts) {
     this.dataDir = join(mounts.data.mountpoint, 'mysql');
     this.binlogDir = join(mounts.log.mountpoint, 'binlog');
-    this.socket = join(mounts.fixture.dir, 'mariadb.sock');
+    this.runDir = join(mounts.fixture.dir, 'mariadb-run');
+    this.socket = join(this.runDir, 'mariadb.sock');
   }
 
   async start(): Promise<void> {
     ownedDir(this.dataDir, 'mysql', 0o750);
     ownedDir(this.binlogDir, 'mysql', 0o750);
+    ownedDir(this.runDir, 'mysql', 0o755);
     await run('mariadb-install-db', ['--no-defaults', '--user=mysql', `--datadir=${this.dataDir}`, '--auth-root-authentication-method=socket', '--skip-test-db'], 180_000);
-    const dir = this.mounts.fixture.dir;
+    const dir = this.runDir;
     this.server = spawn(
       '/usr/sbin/mariadbd',
       [

@@ -28,7 +28,10 @@ export interface SequenceClient {
   error?: string;
 }
 
-export const SEQUENCE_TABLE_SQL = 'CREATE TABLE seq (client int NOT NULL, n int NOT NULL, PRIMARY KEY (client, n))';
+/** The writer's table; one per run, so that each run's numbers start at 1. */
+export function sequenceTableSql(table: string): string {
+  return `CREATE TABLE ${table} (client int NOT NULL, n int NOT NULL, PRIMARY KEY (client, n))`;
+}
 
 export class SequenceWriter {
   readonly clients: SequenceClient[] = [];
@@ -37,13 +40,13 @@ export class SequenceWriter {
   private stopping = false;
 
   /** `clientArgv`: the client reading statements from stdin, printing one bare value per result (psql -qAt, mariadb --batch -N --unbuffered). */
-  static start(clientArgv: readonly string[], clients: number): SequenceWriter {
+  static start(clientArgv: readonly string[], clients: number, table: string): SequenceWriter {
     const writer = new SequenceWriter();
-    for (let id = 1; id <= clients; id++) writer.startClient(clientArgv, id);
+    for (let id = 1; id <= clients; id++) writer.startClient(clientArgv, id, table);
     return writer;
   }
 
-  private startClient(argv: readonly string[], id: number): void {
+  private startClient(argv: readonly string[], id: number, table: string): void {
     const client: SequenceClient = { id, acks: [], sent: 0 };
     this.clients.push(client);
     const child = spawn(argv[0]!, argv.slice(1), { stdio: 'pipe', env: { ...process.env, LC_ALL: 'C' } });
@@ -77,7 +80,7 @@ export class SequenceWriter {
           const n = client.sent + 1;
           const sentAt = performance.now();
           client.sent = n;
-          child.stdin.write(`INSERT INTO seq (client, n) VALUES (${id}, ${n}) RETURNING n;\n`);
+          child.stdin.write(`INSERT INTO ${table} (client, n) VALUES (${id}, ${n}) RETURNING n;\n`);
           const line = await nextLine();
           if (line === undefined || line.trim() !== String(n)) {
             client.error = `client ${id}: expected ${n}, got ${line ?? 'end of output'}: ${stderr.trim()}`;

@@ -34,7 +34,7 @@ export function parseHookLine(text: string): HookLine | undefined {
     case 'BINLOG': {
       const connection = int('connection');
       if (connection === undefined) return undefined;
-      return { kind: 'binlog', logBin: fields.get('log_bin') === '1', file: fields.get('file') ?? '', position: int('pos') ?? null, gtid: fields.get('gtid') ?? '', connection };
+      return { kind: 'binlog', logBin: ['1', 'ON'].includes(fields.get('log_bin') ?? ''), file: fields.get('file') ?? '', position: int('pos') ?? null, gtid: fields.get('gtid') ?? '', connection };
     }
     case 'SESSION': {
       const pid = int('pid');

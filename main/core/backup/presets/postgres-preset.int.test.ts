@@ -7,27 +7,33 @@
  * restored by the restore check: it recovers, pg_amcheck passes, and every
  * commit acknowledged before the freeze is there, with no hole.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootTests } from '../../../../e2e/fixture/helper-harness';
+import { run } from '../../../../e2e/fixture/run';
 import { clonesOf, holdOutput, imageClonePlan, stall, startBackupCore, type BackupTestCore } from '../../../../testing/databases/engine-backup';
 import { makeLabMounts, PG_BIN, PostgresLab, type LabMounts } from '../../../../testing/databases/lab-servers';
 import { Pgbench, pgbenchInit } from '../../../../testing/databases/pgbench';
 import { startHook } from '../../../../testing/databases/hook-process';
-import { checkSequence, SEQUENCE_TABLE_SQL, SequenceWriter } from '../../../../testing/databases/sequence-writer';
+import { checkSequence, sequenceTableSql, SequenceWriter } from '../../../../testing/databases/sequence-writer';
 import { psqlArgv } from './db-client';
-import { checkGroup, proposeGroup } from './db-layout';
+import { checkGroup, proposeGroup, type DbLayout } from './db-layout';
 import { compareLsn, parseHookLine, type HookLine } from './hook-lines';
 import { parseMountinfo } from '../../mountinfo';
 import { discoverPostgres, postgresMethod } from './postgres-layout';
+import { keepBackupFiles } from './postgres-backup-files';
 import { postgresHooks } from './preset-hooks';
 import { PresetError } from './preset-error';
 import { restoreCheck } from './restore-check';
+import type { CloneMember } from './scratch-mounts';
 
 describe.skipIf(!rootTests.ok)('PostgreSQL preset on a real server', () => {
   let mounts: LabMounts;
   let lab: PostgresLab;
+  /** The clones of the run under load, for the restore check's failure cases. */
+  let clones: CloneMember[] = [];
+  let layoutUnderLoad: DbLayout;
 
   beforeAll(async () => {
     mounts = await makeLabMounts();
@@ -115,13 +121,13 @@ describe.skipIf(!rootTests.ok)('PostgreSQL preset on a real server', () => {
   });
 
   it('a backup by the engine under load (4 sequence writers + pgbench) restores: recovered, pg_amcheck clean, no acknowledged commit lost, no hole', { timeout: 300_000 }, async () => {
-    await lab.sql(SEQUENCE_TABLE_SQL);
+    await lab.sql(sequenceTableSql('seq_cut'));
     await pgbenchInit(lab.socketDir, 'lab');
     const conn = lab.connection();
     const layout = await discoverPostgres(conn);
     const hooks = postgresHooks(conn, postgresMethod(layout), 15);
     const t: BackupTestCore = await startBackupCore();
-    const writer = SequenceWriter.start(psqlArgv(conn, `${PG_BIN}/psql`), 4);
+    const writer = SequenceWriter.start(psqlArgv(conn, `${PG_BIN}/psql`), 4, 'seq_cut');
     const pgbench = new Pgbench(lab.socketDir, 'lab', 2);
     try {
       await new Promise((r) => setTimeout(r, 1500)); // load running before the backup
@@ -139,6 +145,8 @@ describe.skipIf(!rootTests.ok)('PostgreSQL preset on a real server', () => {
       const released = lines.find((l) => l.kind === 'released');
       expect(session && released).toBeTruthy();
 
+      clones = clonesOf(report);
+      layoutUnderLoad = layout;
       let rows: Array<[number, number]> = [];
       let history = 0;
       const result = await restoreCheck({
@@ -147,7 +155,7 @@ describe.skipIf(!rootTests.ok)('PostgreSQL preset on a real server', () => {
         scratchParent: mounts.fixture.dir,
         timeoutMs: 180_000,
         inspect: async (sql) => {
-          rows = (await sql('SELECT client, n FROM seq', 'lab')).map(([c, n]) => [Number(c), Number(n)]);
+          rows = (await sql('SELECT client, n FROM seq_cut', 'lab')).map(([c, n]) => [Number(c), Number(n)]);
           history = Number((await sql('SELECT count(*) FROM pgbench_history', 'lab'))[0]![0]);
         },
       });
@@ -173,5 +181,77 @@ describe.skipIf(!rootTests.ok)('PostgreSQL preset on a real server', () => {
       await pgbench.stop().catch(() => undefined);
       await t.close();
     }
+  });
+
+  it('backup-start through the engine under load: the label and the WAL kept from start to stop restore it, no commit lost, no hole', { timeout: 300_000 }, async () => {
+    const conn = lab.connection();
+    const layout = await discoverPostgres(conn);
+    const hooks = postgresHooks(conn, 'backup-start', 15);
+    await lab.sql(sequenceTableSql('seq_backup_start'));
+    const t: BackupTestCore = await startBackupCore();
+    const writer = SequenceWriter.start(psqlArgv(conn, `${PG_BIN}/psql`), 4, 'seq_backup_start');
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      const report = await t.runPlan(imageClonePlan({ name: 'pg-backup-start', mounts: proposeGroup(layout).mounts, snapshotDir: join(mounts.host.mountpoint, 'snapshots'), hooks }));
+      // What phase 2 does right after the release: keep the WAL range with the snapshot.
+      const lines = holdOutput(report).map(parseHookLine);
+      const start = lines.find((l) => l?.kind === 'backup-start') as Extract<HookLine, { kind: 'backup-start' }>;
+      const stop = lines.find((l) => l?.kind === 'backup-stop') as Extract<HookLine, { kind: 'backup-stop' }>;
+      expect(start && stop).toBeTruthy();
+      const kept = await keepBackupFiles(lab.walDir, start, stop, join(mounts.host.mountpoint, 'kept', report.runId));
+      await writer.stop();
+      expect(writer.errors()).toEqual([]);
+      expect(report.error).toBeUndefined();
+      expect(kept.segments[0]).toBe(start.walFile);
+      expect(kept.segments.at(-1)).toBe(stop.walFile);
+
+      let rows: Array<[number, number]> = [];
+      const result = await restoreCheck({
+        layout,
+        members: clonesOf(report),
+        scratchParent: mounts.host.mountpoint,
+        timeoutMs: 180_000,
+        postgresBackup: kept,
+        inspect: async (sql) => {
+          rows = (await sql('SELECT client, n FROM seq_backup_start', 'lab')).map(([c, n]) => [Number(c), Number(n)]);
+        },
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.serverLogTail).toMatch(/starting backup recovery|redo starts at/);
+      expect(compareLsn(result.recoveredTo!, stop.lsn)).toBeGreaterThanOrEqual(0);
+      const sequence = checkSequence(writer, rows, report.hold!.frozenAt);
+      expect(sequence.problems).toEqual([]);
+      console.log(`[pg figures] backup-start: held ${report.hold!.heldMs} ms; WAL kept ${kept.segments.length} segment(s) ${start.lsn}..${stop.lsn}; recovery ${result.recoveryMs} ms to ${result.recoveredTo}`);
+    } finally {
+      writer.kill();
+      await t.close();
+    }
+  });
+
+  it('restore check failures are typed and leave nothing mounted: a clone missing (RESTORE_UNSAFE), an empty WAL filesystem (RESTORE_START_FAILED)', { timeout: 120_000 }, async () => {
+    expect(clones).toHaveLength(2);
+    const scratchParent = join(mounts.fixture.dir, 'failures');
+    mkdirSync(scratchParent);
+    const missing = await restoreCheck({ layout: layoutUnderLoad, members: clones.filter((c) => c.fsType === 'ext4'), scratchParent, timeoutMs: 60_000 });
+    expect(missing.ok).toBe(false);
+    expect(missing.errors.map((e) => e.reason)).toEqual(['RESTORE_UNSAFE']);
+    expect(missing.errors[0]!.message).toContain(lab.walDir);
+
+    const empty = join(mounts.host.mountpoint, 'empty-wal.img');
+    await run('truncate', ['-s', '320M', empty]);
+    await run('mkfs.xfs', ['-q', '-f', empty]);
+    const broken = await restoreCheck({ layout: layoutUnderLoad, members: clones.map((c) => (c.fsType === 'xfs' ? { ...c, image: empty } : c)), scratchParent, timeoutMs: 60_000 });
+    expect(broken.ok).toBe(false);
+    expect(broken.errors.map((e) => e.reason)).toEqual(['RESTORE_START_FAILED']);
+    expect(broken.errors[0]!.detail).toMatch(/pg_wal|checkpoint/);
+
+    expect(readdirSync(scratchParent)).toEqual([]);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(scratchParent);
+  });
+
+  it('refuses an image that is attached already (a live filesystem), before mounting anything', async () => {
+    const result = await restoreCheck({ layout: layoutUnderLoad, members: [{ image: mounts.data.image, fsType: 'ext4', sourceMountpoint: mounts.data.mountpoint }], scratchParent: mounts.fixture.dir, timeoutMs: 30_000 });
+    expect(result.errors.map((e) => e.reason)).toEqual(['RESTORE_UNSAFE']);
+    expect(result.errors[0]!.message).toContain('attached to a loop device already');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The restore check, for verify: does the snapshot restore? The clones are
- * attached read-write at a scratch location (scratch-mounts.ts), a
+ * The restore check, for verify: does the snapshot restore? Copies of the
+ * clones are attached read-write at a scratch location (scratch-mounts.ts), a
  * throwaway server of the same database starts on them with a private
  * socket and no TCP, it must recover and answer, and the database's own
  * checks run (pg_amcheck; CHECK TABLE through mariadb-check). Then the
@@ -26,7 +26,7 @@ export interface RestoreCheckOptions {
   layout: DbLayout;
   /** A clone for every filesystem of the layout's group. */
   members: readonly CloneMember[];
-  /** Where the private scratch directory is made: on no filesystem of the group. */
+  /** Where the private scratch directory is made: on no filesystem of the group; beside the clones for reflinked copies. */
   scratchParent: string;
   /** The whole check, from attaching to the last check (stopping and removal come after). Default 10 min. */
   timeoutMs?: number;
@@ -93,7 +93,7 @@ export async function restoreCheck(options: RestoreCheckOptions): Promise<Restor
       await chown(dir, uid, gid);
       return dir;
     };
-    run.checked.push(`${options.members.length} clone(s) attached read-write under ${root}`);
+    run.checked.push(`${options.members.length} clone(s) copied (${scratch.copyMs.map((ms) => `${ms} ms`).join(', ')}) and attached read-write under ${root}; the clones themselves are not changed`);
     if (options.layout.engine === 'postgresql') await restorePostgres(options.layout, scratch, run, options.postgresBackup);
     else await restoreMariadb(options.layout, scratch, run);
   } catch (error) {

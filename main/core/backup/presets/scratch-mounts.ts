@@ -1,9 +1,12 @@
 /**
- * The restore check's scratch: each clone attached read-write to its own
- * loop device and mounted under a fresh private directory, never the
- * source (an image attached anywhere already is refused: that is a live
- * filesystem's backing file). Paths of the source map onto the scratch by
- * their mount; a path no clone covers has no place there.
+ * The restore check's scratch: each clone copied into a fresh private
+ * directory (a reflink where the filesystem shares extents, so the copy is
+ * instant and the snapshot itself stays exactly as it was cut: recovery
+ * writes to the copy), attached read-write to its own loop device and
+ * mounted there; never the source (an image attached anywhere already is
+ * refused: that is a live filesystem's backing file). Paths of the source
+ * map onto the scratch by their mount; a path no clone covers has no place
+ * there.
  *
  * Attaching needs root; the caller (phase 2: the per-host service) runs
  * this part privileged. Removal always runs: unmount (retried, then lazy),
@@ -39,6 +42,8 @@ const MOUNT_OPTIONS: Readonly<Record<string, string>> = {
 
 export class ScratchMounts {
   private readonly attached: Attached[] = [];
+  /** How long each clone's scratch copy took (a reflink: milliseconds). */
+  readonly copyMs: number[] = [];
 
   private constructor(readonly root: string) {}
 
@@ -58,7 +63,11 @@ export class ScratchMounts {
         const entry: Attached = { member, mountpoint: join(root, `m${i}`), mounted: false };
         scratch.attached.push(entry);
         await mkdir(entry.mountpoint, { mode: 0o755 });
-        entry.device = (await sh('losetup', ['--find', '--show', image])).trim();
+        const copy = join(root, `m${i}.img`);
+        const copyStarted = performance.now();
+        await sh('cp', ['--reflink=auto', '--sparse=always', '--', image, copy], 30 * 60_000);
+        scratch.copyMs.push(Math.round(performance.now() - copyStarted));
+        entry.device = (await sh('losetup', ['--find', '--show', copy])).trim();
         await sh('mount', ['-t', member.fsType, '-o', options, entry.device, entry.mountpoint]);
         entry.mounted = true;
       }
