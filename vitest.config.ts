@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['app/**/*.test.ts', 'main/**/*.test.ts', 'e2e/fixture/**/*.test.ts'],
+          include: ['app/**/*.test.ts', 'main/**/*.test.ts', 'e2e/fixture/**/*.test.ts', 'testing/databases/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
           environment: 'node',
         },

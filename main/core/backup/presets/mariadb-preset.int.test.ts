@@ -10,20 +10,20 @@
  * lost, no hole.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootTests } from '../../../../e2e/fixture/helper-harness';
 import { clonesOf, holdOutput, imageClonePlan, stall, startBackupCore, type BackupTestCore } from '../../../../testing/databases/engine-backup';
 import { startHook } from '../../../../testing/databases/hook-process';
-import { makeLabMounts, MariadbLab, type LabMounts } from '../../../../testing/databases/lab-servers';
+import { ids, makeLabMounts, MariadbLab, type LabMounts } from '../../../../testing/databases/lab-servers';
 import { checkSequence, sequenceTableSql, SequenceWriter } from '../../../../testing/databases/sequence-writer';
 import { parseMountinfo } from '../../mountinfo';
 import { mariadbArgv } from './db-client';
 import { checkGroup, proposeGroup } from './db-layout';
 import { parseHookLine, type HookLine } from './hook-lines';
 import { discoverMariadb } from './mariadb-layout';
-import { PresetError } from './preset-error';
+import type { PresetError } from './preset-error';
 import { mariadbHooks, PRESET_READY_LINE } from './preset-hooks';
 import { restoreCheck } from './restore-check';
 
@@ -59,8 +59,7 @@ describe.skipIf(!rootTests.ok)('MariaDB preset on a real server', () => {
 
   it('a table with DATA DIRECTORY outside the group is a blocker naming its directory', async () => {
     const outside = await mounts.fixture.mount('ext4', { name: 'outside', imageDir: mounts.host.mountpoint });
-    const [uid, gid] = [Number(await idOf('mysql', '-u')), Number(await idOf('mysql', '-g'))];
-    const { chownSync, mkdirSync } = await import('node:fs');
+    const [uid, gid] = ids('mysql');
     const dir = join(outside.mountpoint, 'tables');
     mkdirSync(dir);
     chownSync(dir, uid, gid);
@@ -191,8 +190,3 @@ describe.skipIf(!rootTests.ok)('MariaDB preset on a real server', () => {
     }
   });
 });
-
-async function idOf(user: string, flag: '-u' | '-g'): Promise<string> {
-  const { run } = await import('../../../../e2e/fixture/run');
-  return (await run('id', [flag, user])).trim();
-}
