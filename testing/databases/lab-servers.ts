@@ -117,7 +117,9 @@ export class PostgresLab {
   }
 
   async stop(): Promise<void> {
-    if (this.pid === undefined) return;
+    // A start that failed half-way (pg_ctl gave up waiting) may still have left a server running.
+    this.pid ??= existsSync(join(this.dataDir, 'postmaster.pid')) ? Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : undefined;
+    if (this.pid === undefined || !Number.isInteger(this.pid)) return;
     try {
       await asPostgres([`${PG_BIN}/pg_ctl`, '-D', this.dataDir, '-m', 'fast', '-w', '-t', '30', 'stop'], 40_000);
     } catch {

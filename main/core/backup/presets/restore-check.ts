@@ -10,9 +10,7 @@
  * of the copied files.
  */
 import { execFile } from 'node:child_process';
-import { chown, mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DbEngine, DbLayout } from './db-layout';
 import { presetFailure, type PresetReason } from './preset-error';
 import { restoreMariadb } from './restore-mariadb';
@@ -60,8 +58,6 @@ export interface RestoreRun {
   deadline: number;
   server?: ThrowawayServer;
   inspect?(sql: SqlRunner): Promise<void>;
-  /** A directory in the scratch (not on a clone) owned by uid:gid, mode 0700. */
-  privateDir(name: string, uid: number, gid: number): Promise<string>;
   userName(uid: number): string;
   /** Run a program to its end within the deadline. */
   exec(argv: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
@@ -76,9 +72,6 @@ export async function restoreCheck(options: RestoreCheckOptions): Promise<Restor
     recoveryMs: null,
     deadline: started + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     ...(options.inspect && { inspect: options.inspect }),
-    privateDir: async () => {
-      throw new Error('no scratch yet');
-    },
     userName,
     exec: (argv) => execUntil(argv, run.deadline),
   };
@@ -86,14 +79,7 @@ export async function restoreCheck(options: RestoreCheckOptions): Promise<Restor
   let scratch: ScratchMounts | undefined;
   try {
     scratch = await ScratchMounts.attach(options.scratchParent, options.members);
-    const root = scratch.root;
-    run.privateDir = async (name, uid, gid) => {
-      const dir = join(root, name);
-      await mkdir(dir, { mode: 0o700 });
-      await chown(dir, uid, gid);
-      return dir;
-    };
-    run.checked.push(`${options.members.length} clone(s) copied (${scratch.copyMs.map((ms) => `${ms} ms`).join(', ')}) and attached read-write under ${root}; the clones themselves are not changed`);
+    run.checked.push(`${options.members.length} clone(s) copied (${scratch.copyMs.map((ms) => `${ms} ms`).join(', ')}) and attached read-write under ${scratch.root}; the clones themselves are not changed`);
     if (options.layout.engine === 'postgresql') await restorePostgres(options.layout, scratch, run, options.postgresBackup);
     else await restoreMariadb(options.layout, scratch, run);
   } catch (error) {

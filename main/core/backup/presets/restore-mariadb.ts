@@ -43,7 +43,7 @@ export async function restoreMariadb(layout: DbLayout, scratch: ScratchMounts, r
   const isl = await repointIslFiles(dataDir, scratch);
   run.checked.push(`datadir ${data.path}${binlog ? ` and binary log ${binlog.path}` : ''} from the clone${isl ? `, ${isl} DATA DIRECTORY table(s) repointed` : ''}`);
 
-  const socketDir = await run.privateDir('socket', owner.uid, owner.gid);
+  const socketDir = await scratch.privateDir('socket', owner.uid, owner.gid);
   const socket = join(socketDir, 'mariadb.sock');
   const settings = Object.entries(layout.serverOptions)
     .filter(([, v]) => v !== '')

@@ -41,7 +41,7 @@ export async function restorePostgres(layout: DbLayout, scratch: ScratchMounts, 
   if (backup) await placeBackupFiles(dataDir, scratch.mustMap(wal.realPath, 'The WAL directory'), backup, owner);
   run.checked.push(`data directory ${data.path} and WAL ${wal.path} from the clone${backup ? ', with its backup label and the WAL kept from pg_backup_start to pg_backup_stop' : ''}`);
 
-  const socketDir = await run.privateDir('socket', owner.uid, owner.gid);
+  const socketDir = await scratch.privateDir('socket', owner.uid, owner.gid);
   const conf = join(scratch.root, 'restore.conf');
   const hba = join(scratch.root, 'restore_hba.conf');
   // The copy's own settings first, then ours, which the command line makes win over both.

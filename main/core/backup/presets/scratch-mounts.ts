@@ -13,7 +13,7 @@
  * detach, remove the directory.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, realpath, rm, chmod, mkdir } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, realpath, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { PresetError } from './preset-error';
 
@@ -94,6 +94,14 @@ export class ScratchMounts {
     const mapped = this.map(sourcePath);
     if (mapped === undefined) throw new PresetError('RESTORE_UNSAFE', `${what} ${sourcePath} is on no cloned filesystem: a server on the clone would use the live one.`);
     return mapped;
+  }
+
+  /** A directory in the scratch, on no clone (a server's socket), owned by uid:gid, mode 0700. */
+  async privateDir(name: string, uid: number, gid: number): Promise<string> {
+    const dir = join(this.root, name);
+    await mkdir(dir, { mode: 0o700 });
+    await chown(dir, uid, gid);
+    return dir;
   }
 
   /** Unmount, detach, remove. Throws RESTORE_CLEANUP_FAILED naming what is left. */
