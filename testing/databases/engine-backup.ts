@@ -7,6 +7,7 @@
  */
 import type { BackupPlanInput, BackupReport } from '../../app/backup';
 import type { CommandSpec, HoldHookSpec } from '../../app/backup';
+import { startClient } from '../../e2e/fixture/helper-harness';
 import { startBackupCore, type BackupTestCore } from '../../main/core/backup/testing/backup-int-harness';
 import type { CloneMember } from '../../main/core/backup/presets/scratch-mounts';
 
@@ -53,4 +54,24 @@ export function stall(latencies: readonly number[]): { count: number; p99: numbe
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return { count: sorted.length, p99: Math.round(at(0.99)), max: Math.round(sorted[sorted.length - 1] ?? 0) };
+}
+
+/**
+ * Hold `paths` frozen as a group through the helper client (the helper's
+ * own deadline `deadlineMs` thaws them should the test hang) while
+ * `during` runs, then thaw. For plumbing tests of what a hook does while
+ * the group is frozen; a backup itself goes through the engine (above).
+ */
+export async function whileFrozen<T>(paths: string[], deadlineMs: number, during: () => Promise<T>): Promise<T> {
+  const { client } = await startClient();
+  try {
+    await client.freezeGroup(paths, deadlineMs);
+    try {
+      return await during();
+    } finally {
+      for (const path of paths) await client.thaw({ path }).catch(() => undefined); // already thawed by its deadline
+    }
+  } finally {
+    await client.close();
+  }
 }

@@ -10,7 +10,8 @@ export interface RunningHook {
   child: ChildProcessWithoutNullStreams;
   lines: string[];
   exit: Promise<number | null>;
-  waitFor(kind: HookLine['kind']): Promise<HookLine>;
+  /** The nth line of this kind (1: the first), within 15 s. */
+  waitFor(kind: HookLine['kind'], nth?: number): Promise<HookLine>;
   waitForLine(text: string): Promise<void>;
   stderr(): string;
 }
@@ -41,7 +42,7 @@ export function startHook(argv: readonly string[]): RunningHook {
     child,
     lines,
     exit,
-    waitFor: (kind) => poll(() => lines.map(parseHookLine).find((l) => l?.kind === kind), kind),
+    waitFor: (kind, nth = 1) => poll(() => lines.map(parseHookLine).filter((l) => l?.kind === kind)[nth - 1], `${kind} line #${nth}`),
     waitForLine: (text) => poll(() => (lines.includes(text) ? true : undefined), text).then(() => undefined),
     stderr: () => stderr,
   };

@@ -14,7 +14,7 @@ import { chownSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootTests } from '../../../../e2e/fixture/helper-harness';
-import { clonesOf, holdOutput, imageClonePlan, stall, startBackupCore, type BackupTestCore } from '../../../../testing/databases/engine-backup';
+import { clonesOf, holdOutput, imageClonePlan, stall, startBackupCore, whileFrozen, type BackupTestCore } from '../../../../testing/databases/engine-backup';
 import { startHook } from '../../../../testing/databases/hook-process';
 import { ids, makeLabMounts, MariadbLab, type LabMounts } from '../../../../testing/databases/lab-servers';
 import { checkSequence, sequenceTableSql, SequenceWriter } from '../../../../testing/databases/sequence-writer';
@@ -131,6 +131,27 @@ describe.skipIf(!rootTests.ok)('MariaDB preset on a real server', () => {
     expect(hook.lines.map(parseHookLine).some((l) => l?.kind === 'alive')).toBe(false);
     // Its lock is gone with the session: a commit goes through at once.
     await lab.sql('INSERT INTO lab.seq VALUES (98, 1); DELETE FROM lab.seq WHERE client = 98');
+  });
+
+  it('the held session answers check while the group is frozen (helper client freeze, 5 s deadline)', { timeout: 60_000 }, async () => {
+    const hook = startHook(mariadbHooks(lab.connection()).hold.argv);
+    try {
+      const binlog = (await hook.waitFor('binlog')) as Extract<HookLine, { kind: 'binlog' }>;
+      await hook.waitForLine(PRESET_READY_LINE);
+      const [alive, ms] = await whileFrozen([mounts.data.mountpoint, mounts.log.mountpoint], 5000, async () => {
+        const asked = performance.now();
+        hook.child.stdin.write('check\n');
+        const a = await hook.waitFor('alive');
+        return [a, performance.now() - asked] as const;
+      });
+      expect(alive).toMatchObject({ kind: 'alive', connection: binlog.connection });
+      expect(ms).toBeLessThan(2000);
+      hook.child.stdin.end();
+      expect(await hook.exit).toBe(0);
+      console.log(`[mariadb figures] check answered in ${Math.round(ms)} ms while frozen`);
+    } finally {
+      hook.child.kill('SIGTERM');
+    }
   });
 
   it('a backup by the engine under load (4 sequence writers) restores: recovered, CHECK TABLE clean, no acknowledged commit lost, no hole', { timeout: 300_000 }, async () => {

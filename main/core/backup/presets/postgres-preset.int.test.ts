@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootTests } from '../../../../e2e/fixture/helper-harness';
 import { run } from '../../../../e2e/fixture/run';
-import { clonesOf, holdOutput, imageClonePlan, stall, startBackupCore, type BackupTestCore } from '../../../../testing/databases/engine-backup';
+import { clonesOf, holdOutput, imageClonePlan, stall, startBackupCore, whileFrozen, type BackupTestCore } from '../../../../testing/databases/engine-backup';
 import { makeLabMounts, PG_BIN, PostgresLab, type LabMounts } from '../../../../testing/databases/lab-servers';
 import { Pgbench, pgbenchInit } from '../../../../testing/databases/pgbench';
 import { startHook } from '../../../../testing/databases/hook-process';
@@ -118,6 +118,39 @@ describe.skipIf(!rootTests.ok)('PostgreSQL preset on a real server', () => {
     expect(stop.backupLabel).toContain(`START WAL LOCATION: ${start.lsn} (file ${start.walFile})`);
     expect(compareLsn(stop.lsn, start.lsn)).toBeGreaterThan(0);
     expect(stop.walFile >= start.walFile).toBe(true);
+  });
+
+  it('the observer session answers check while the group is frozen, and the WAL position it reports stands still (helper client freeze, 5 s deadline)', { timeout: 60_000 }, async () => {
+    await lab.sql(sequenceTableSql('seq_frozen'));
+    const hook = startHook(postgresHooks(lab.connection(), 'checkpoint-cut', 15).hold.argv);
+    const writer = SequenceWriter.start(psqlArgv(lab.connection(), `${PG_BIN}/psql`), 2, 'seq_frozen');
+    try {
+      await hook.waitForLine('FREEZEFRAME-READY');
+      await new Promise((r) => setTimeout(r, 300));
+      const [first, second, askedMs] = await whileFrozen([mounts.data.mountpoint, mounts.log.mountpoint], 5000, async () => {
+        const asked = performance.now();
+        hook.child.stdin.write('check\n');
+        const a = (await hook.waitFor('alive', 1)) as Extract<HookLine, { kind: 'alive' }>;
+        const ms = performance.now() - asked;
+        await new Promise((r) => setTimeout(r, 500)); // the writers keep trying to commit
+        hook.child.stdin.write('check\n');
+        const b = (await hook.waitFor('alive', 2)) as Extract<HookLine, { kind: 'alive' }>;
+        return [a, b, ms] as const;
+      });
+      expect(askedMs).toBeLessThan(2000);
+      expect(first.lsn).toBeDefined();
+      expect(second.lsn).toBe(first.lsn); // nothing reaches the frozen WAL
+      hook.child.stdin.write('check\n');
+      await new Promise((r) => setTimeout(r, 300));
+      const after = (await hook.waitFor('alive', 3)) as Extract<HookLine, { kind: 'alive' }>;
+      expect(compareLsn(after.lsn!, first.lsn!)).toBeGreaterThan(0); // and it moves on after the thaw
+      hook.child.stdin.end();
+      expect(await hook.exit).toBe(0);
+      console.log(`[pg figures] check answered in ${Math.round(askedMs)} ms while frozen; WAL write position at the cut ${first.lsn}`);
+    } finally {
+      writer.kill();
+      hook.child.kill('SIGTERM');
+    }
   });
 
   it('a backup by the engine under load (4 sequence writers + pgbench) restores: recovered, pg_amcheck clean, no acknowledged commit lost, no hole', { timeout: 300_000 }, async () => {
