@@ -9,11 +9,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INSTALLED_HELPER_PATH } from '../helper/helper-path';
-import { PACKAGE_ACTION, POLKIT_ACTIONS_DIR } from '../helper/polkit-policy';
+import { PACKAGE_POLICY, POLKIT_ACTIONS_DIR } from '../helper/polkit-policy';
 import { electronRuntimeAvailable, REPO_ROOT } from './packaging-testing';
 
 const PACKAGE = 'freezeframe';
-const POLICY_PATH = `${POLKIT_ACTIONS_DIR}/${PACKAGE_ACTION.fileName}`;
+const POLICY_PATH = `${POLKIT_ACTIONS_DIR}/${PACKAGE_POLICY.fileName}`;
 
 const why = !electronRuntimeAvailable()
   ? 'Electron runtime not available (electron-builder needs it to build the deb)'

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLED_HELPER_RELATIVE } from '../helper/appimage-install';
 import { INSTALLED_HELPER_PATH } from '../helper/helper-path';
-import { PACKAGE_ACTION, POLKIT_ACTIONS_DIR, POLKIT_ICON_NAME } from '../helper/polkit-policy';
+import { PACKAGE_POLICY, POLKIT_ACTIONS_DIR, POLKIT_ICON_NAME } from '../helper/polkit-policy';
 import { electronRuntimeAvailable } from './packaging-testing';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -45,7 +45,7 @@ describe('build/electron-builder.cjs', () => {
 
   it('installs the helper and its policy from the deb and the rpm, at the paths the policy and the app name', () => {
     const helperMapping = `${join(ROOT, 'native-helper', 'build', 'freezeframe-helper')}=${INSTALLED_HELPER_PATH}`;
-    const policyMapping = `${join(BUILD, 'polkit', PACKAGE_ACTION.fileName)}=${POLKIT_ACTIONS_DIR}/${PACKAGE_ACTION.fileName}`;
+    const policyMapping = `${join(BUILD, 'polkit', PACKAGE_POLICY.fileName)}=${POLKIT_ACTIONS_DIR}/${PACKAGE_POLICY.fileName}`;
     for (const target of ['deb', 'rpm']) {
       expect(config[target].fpm).toContain(helperMapping);
       expect(config[target].fpm).toContain(policyMapping);

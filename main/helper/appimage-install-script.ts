@@ -17,7 +17,7 @@
  */
 import { dirname } from 'node:path';
 import { APPIMAGE_HELPER_PATH } from './helper-path';
-import { APPIMAGE_ACTION, POLKIT_ACTIONS_DIR, polkitPolicyXml } from './polkit-policy';
+import { APPIMAGE_POLICY, POLKIT_ACTIONS_DIR, polkitPolicyXml } from './polkit-policy';
 
 /** Exit statuses of the script; appimage-install.ts maps each to a typed error. */
 export const INSTALL_EXIT = {
@@ -74,7 +74,7 @@ export function buildInstallScript(input: InstallScriptInput): string {
   assertSafePath(policyDir, 'polkit actions directory');
   if (!SHA256_HEX.test(input.expectedSha256)) throw new InstallScriptInputError('The expected helper hash is not a lowercase hex SHA-256.');
   const targetDir = dirname(targetPath);
-  const policy = polkitPolicyXml({ ...APPIMAGE_ACTION, helperPath: targetPath });
+  const policy = polkitPolicyXml({ ...APPIMAGE_POLICY, startAction: { ...APPIMAGE_POLICY.startAction, execPath: targetPath } });
   if (policy.split('\n').includes(POLICY_END)) throw new InstallScriptInputError('The policy text contains the here-document delimiter.');
   const e = INSTALL_EXIT;
 
@@ -87,7 +87,7 @@ expected_sha256=${quote(input.expectedSha256)}
 target_dir=${quote(targetDir)}
 target_file=${quote(targetPath)}
 policy_dir=${quote(policyDir)}
-policy_file=${quote(`${policyDir}/${APPIMAGE_ACTION.fileName}`)}
+policy_file=${quote(`${policyDir}/${APPIMAGE_POLICY.fileName}`)}
 staging=
 policy_tmp=
 cleanup() {

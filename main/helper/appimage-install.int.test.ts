@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppImageInstallError, installAppImageHelper, type ElevatedExec } from './appimage-install';
 import { buildInstallScript, INSTALL_EXIT } from './appimage-install-script';
-import { APPIMAGE_ACTION } from './polkit-policy';
+import { APPIMAGE_POLICY } from './polkit-policy';
 
 const isRoot = process.geteuid?.() === 0;
 if (!isRoot) console.warn('\n*** NOT RUN: the AppImage install tests run the elevated step and need root ***\n');
@@ -59,7 +59,7 @@ describe.skipIf(!isRoot)('the AppImage install step, as root', () => {
   };
   const nothingInstalled = () => {
     expect(existsSync(targetPath)).toBe(false);
-    expect(existsSync(join(policyDir, APPIMAGE_ACTION.fileName))).toBe(false);
+    expect(existsSync(join(policyDir, APPIMAGE_POLICY.fileName))).toBe(false);
     // No staging directory or policy temp file is left behind.
     const dir = join(prefix, 'usr/local/lib/freezeframe');
     if (existsSync(dir)) expect(readdirSync(dir)).toEqual([]);
@@ -76,7 +76,7 @@ describe.skipIf(!isRoot)('the AppImage install step, as root', () => {
     expect(stats.mode & 0o7777).toBe(0o755);
     expect(createHash('sha256').update(readFileSync(targetPath)).digest('hex')).toBe(helperSha);
     expect(statSync(join(prefix, 'usr/local/lib/freezeframe')).mode & 0o7777).toBe(0o755);
-    const policyPath = join(policyDir, APPIMAGE_ACTION.fileName);
+    const policyPath = join(policyDir, APPIMAGE_POLICY.fileName);
     expect(statSync(policyPath).mode & 0o7777).toBe(0o644);
     expect(statSync(policyPath).uid).toBe(0);
     expect(readFileSync(policyPath, 'utf8')).toContain(`<annotate key="org.freedesktop.policykit.exec.path">${targetPath}</annotate>`);
