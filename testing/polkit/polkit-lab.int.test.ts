@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_POLICY, SERVICE_ACTION_IDS } from '../../main/helper/polkit-policy';
+import { PACKAGE_POLICY, policyActions, SERVICE_ACTION_IDS } from '../../main/helper/polkit-policy';
 import { isAlive, liveLabs, readStartedDaemons, withLabLockSync } from './lab-state';
 import { startPolkitLab, type LabProcess, type LabUser, type PolkitLab } from './polkit-lab';
-import { polkitHasOwner, systemBusAnswers } from './system-bus';
+import { polkitHasOwner, run, systemBusAnswers } from './system-bus';
 
 const isRoot = process.geteuid?.() === 0;
 if (!isRoot) console.warn('\n*** NOT RUN: the polkit lab tests start the system bus and polkitd, add users and write polkit rules: they need root ***\n');
@@ -46,6 +46,20 @@ describe.skipIf(!isRoot)('the polkit lab', () => {
       await expect(lab.check({ actionId: id, subject })).resolves.toMatchObject({ decision: expect.any(String) });
     }
     await expect(lab.check({ actionId: 'org.freezeframe.no-such-action', subject })).rejects.toThrow(/is not registered/);
+  });
+
+  it('has polkitd read each generated action as polkit-policy.ts declares it (pkaction)', async () => {
+    for (const action of policyActions(PACKAGE_POLICY)) {
+      const shown = await run('pkaction', ['--verbose', '--action-id', action.id]);
+      expect(shown.status, action.id).toBe(0);
+      const field = (name: string) => shown.stdout.match(new RegExp(`^\\s+${name}:\\s*(.*)$`, 'm'))?.[1];
+      expect({ description: field('description'), message: field('message'), any: field('implicit any'), inactive: field('implicit inactive'), active: field('implicit active') }, action.id).toEqual({
+        description: action.description,
+        message: action.message,
+        ...action.defaults,
+      });
+      expect(shown.stdout.includes('org.freedesktop.policykit.exec.path'), action.id).toBe(action.execPath !== undefined);
+    }
   });
 
   it('runs the subject as the user: real and effective uid and gid, no supplementary groups, no capabilities', async () => {
