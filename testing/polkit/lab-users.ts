@@ -51,7 +51,7 @@ function passwdEntry(name: string): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-export async function createUser(options: { groups?: string[] } = {}): Promise<LabUser> {
+export async function createUser(options: { groups?: string[]; password?: string } = {}): Promise<LabUser> {
   const name = `fflab-${processTag}-${++made}`;
   const groups = options.groups ?? [];
   const args = ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--user-group'];
@@ -64,6 +64,10 @@ export async function createUser(options: { groups?: string[] } = {}): Promise<L
   }
   const entry = passwdEntry(name);
   if (result.status !== 0 || !entry) throw new Error(`polkit lab: useradd ${name} failed: ${result.stderr.trim()}`);
+  if (options.password !== undefined) {
+    const set = spawnSync('chpasswd', [], { input: `${name}:${options.password}\n`, encoding: 'utf8' });
+    if (set.status !== 0) throw new Error(`polkit lab: chpasswd for ${name} failed: ${set.stderr.trim()}`);
+  }
   return { name, ...entry, groups };
 }
 

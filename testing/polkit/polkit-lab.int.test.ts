@@ -161,6 +161,40 @@ describe.skipIf(!isRoot)('the polkit lab', () => {
     expect(readFileSync('/etc/passwd', 'utf8')).not.toContain(`${operator.name}:`);
   });
 
+  it('authenticates through a real agent: the admin\'s password authorizes, a wrong one does not; kept only where the result says keep', async () => {
+    const admin = await lab.createUser({ password: 'right-Pa55' });
+    const caller = lab.spawnAs(alice, ['sleep', 'infinity']);
+    const subject = await caller.subject();
+    const rules = await lab.installRules(
+      [
+        lab.adminRule({ user: alice, admins: [admin] }),
+        lab.rule({ user: alice, actions: [freeze], result: 'AUTH_ADMIN_KEEP' }),
+        lab.rule({ user: alice, actions: [freezeDangerous], result: 'AUTH_ADMIN' }),
+      ].join('\n'),
+    );
+    const asking = (actionId: string, path = '/srv/data') => lab.check({ actionId, subject, details: { path }, allowUserInteraction: true });
+
+    const wrong = await lab.startAgent(subject, 'wrong-password');
+    expect((await asking(freezeDangerous)).decision).toBe('not-authorized');
+    expect(wrong.answered()).toBeGreaterThan(0);
+    // The agent shows the action's own message, with the request's path in it, and asks the admin rule's user.
+    expect(wrong.transcript()).toContain('Authentication is required to freeze /srv/data, which the system itself needs');
+    expect(wrong.transcript()).toContain(`Authenticating as: ${admin.name}`);
+    await wrong.stop();
+
+    const right = await lab.startAgent(subject, 'right-Pa55');
+    expect((await asking(freezeDangerous)).decision).toBe('authorized');
+    expect((await asking(freeze)).decision).toBe('authorized');
+    await right.stop();
+    // No agent any more: AUTH_ADMIN_KEEP was kept for this process, AUTH_ADMIN (freeze-dangerous) never is.
+    expect((await asking(freeze)).decision).toBe('authorized');
+    expect((await asking(freezeDangerous)).decision).toBe('challenge');
+    // Kept for that process only, not for another of the same user.
+    expect((await lab.check({ actionId: freeze, subject: await aliceCaller.subject() })).decision).toBe('challenge');
+    await rules.remove();
+    await caller.stop();
+  });
+
   it('refuses rules that do not parse, before polkitd would skip them silently', async () => {
     await expect(lab.installRules('polkit.addRule(function (action, subject) {')).rejects.toThrow(/do not parse/);
   });

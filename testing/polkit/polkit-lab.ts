@@ -17,8 +17,9 @@
  * session: polkit counts every subject as "any" (not local, not active),
  * and an action's allow_active default never applies. Only rules and the
  * allow_any defaults decide; tests say what they mean with rules. For the
- * same reason nothing runs an authentication agent: a decision that needs
- * authentication is a "challenge", also with allowUserInteraction.
+ * same reason no authentication agent runs unless a test starts one
+ * (startAgent, polkit's pkttyagent for one process): without it a decision
+ * that needs authentication is a "challenge", also with allowUserInteraction.
  *
  * Everything the lab made is undone by stop(), and also when the process
  * exits or is stopped by SIGINT/SIGTERM/SIGHUP before that. What a SIGKILLed
@@ -27,8 +28,9 @@
 import { type SpawnOptions } from 'node:child_process';
 import { PACKAGE_POLICY, type PolkitPolicy } from '../../main/helper/polkit-policy';
 import { liveLabs, readStartedDaemons, registerLab, unregisterLab, withLabLock, withLabLockSync, writeStartedDaemons } from './lab-state';
+import { startAuthAgent, type AuthAgent } from './auth-agent';
 import { createUser, removeLeftoverUsersSync, removeUserSync, runAs, spawnAs, type LabProcess, type LabUser, type RunResult } from './lab-users';
-import { checkAuthorization, type PolkitCheck, type PolkitCheckRequest } from './pkcheck';
+import { checkAuthorization, type PolkitCheck, type PolkitCheckRequest, type PolkitSubject } from './pkcheck';
 import { installActions, installRules, removeLeftoverFilesSync, type InstalledFile, type RulesProbe } from './polkit-files';
 import { polkitHasOwner, startPolkitd, startSystemBus, stopStartedDaemons, systemBusAnswers, waitForPolkit } from './system-bus';
 
@@ -36,6 +38,7 @@ export type { LabProcess, LabUser, RunResult } from './lab-users';
 export type { PolkitCheck, PolkitCheckRequest, PolkitDecision, PolkitSubject } from './pkcheck';
 export { checkAuthorization, subjectOf } from './pkcheck';
 export type { InstalledFile } from './polkit-files';
+export type { AuthAgent } from './auth-agent';
 
 /** polkit.Result names a rule may return. */
 export type PolkitRuleResult = 'YES' | 'NO' | 'AUTH_SELF' | 'AUTH_SELF_KEEP' | 'AUTH_ADMIN' | 'AUTH_ADMIN_KEEP';
@@ -47,6 +50,12 @@ export interface RuleSpec {
   result: PolkitRuleResult;
   /** Only when every one of these details has this value (action.lookup). */
   details?: Record<string, string>;
+}
+
+/** Who polkit asks to authenticate (AUTH_ADMIN*) for processes of `user`. */
+export interface AdminRuleSpec {
+  user: LabUser | string;
+  admins: Array<LabUser | string>;
 }
 
 export interface PolkitLabOptions {
@@ -63,13 +72,18 @@ export interface PolkitLab {
   installRules(source: string, priority?: number): Promise<InstalledFile>;
   /** polkit JavaScript for one rule (see RuleSpec). */
   rule(spec: RuleSpec): string;
+  /** polkit JavaScript for an admin rule: whose password an AUTH_ADMIN* result asks for (see AdminRuleSpec). */
+  adminRule(spec: AdminRuleSpec): string;
   installActions(policy: PolkitPolicy): Promise<InstalledFile>;
-  createUser(options?: { groups?: string[] }): Promise<LabUser>;
+  /** A throwaway user; `password` lets an authentication agent authenticate as it. */
+  createUser(options?: { groups?: string[]; password?: string }): Promise<LabUser>;
   removeUser(user: LabUser): void;
   /** A long-lived process as the user (e.g. ['sleep', 'infinity'] as a polkit subject); killed by stop() at the latest. */
   spawnAs(user: LabUser, command: string[], options?: SpawnOptions): LabProcess;
   runAs(user: LabUser, command: string[], options?: { input?: string; timeoutMs?: number }): Promise<RunResult>;
   check(request: PolkitCheckRequest): Promise<PolkitCheck>;
+  /** polkit's pkttyagent for one process, answering every prompt with `password` (auth-agent.ts); stopped by stop() at the latest. */
+  startAgent(subject: PolkitSubject, password: string): Promise<AuthAgent>;
   /** Undoes everything, in reverse order, and stops the daemons if no other lab uses them. */
   stop(): Promise<void>;
 }
@@ -101,13 +115,25 @@ function hookProcessExit(): void {
   }
 }
 
+const nameOf = (user: LabUser | string) => (typeof user === 'string' ? user : user.name);
+
 export function ruleText(spec: RuleSpec): string {
-  const user = typeof spec.user === 'string' ? spec.user : spec.user.name;
+  const user = nameOf(spec.user);
   const conditions = [`${JSON.stringify(spec.actions)}.indexOf(action.id) >= 0`, `subject.user == ${JSON.stringify(user)}`];
   for (const [key, value] of Object.entries(spec.details ?? {})) conditions.push(`action.lookup(${JSON.stringify(key)}) == ${JSON.stringify(value)}`);
   return `polkit.addRule(function (action, subject) {
   if (${conditions.join(' &&\n      ')}) {
     return polkit.Result.${spec.result};
+  }
+});
+`;
+}
+
+export function adminRuleText(spec: AdminRuleSpec): string {
+  const admins = spec.admins.map((admin) => `unix-user:${nameOf(admin)}`);
+  return `polkit.addAdminRule(function (action, subject) {
+  if (subject.user == ${JSON.stringify(nameOf(spec.user))}) {
+    return ${JSON.stringify(admins)};
   }
 });
 `;
@@ -155,8 +181,9 @@ export async function startPolkitLab(options: PolkitLabOptions = {}): Promise<Po
 
     const users: LabUser[] = [];
     const processes = new Set<LabProcess>();
-    const addUser = async (groups?: string[]) => {
-      const user = await createUser({ groups });
+    const agents = new Set<AuthAgent>();
+    const addUser = async (groups?: string[], password?: string) => {
+      const user = await createUser({ groups, password });
       users.push(user);
       undo.push(() => {
         if (users.includes(user)) removeUserSync(user);
@@ -199,8 +226,9 @@ export async function startPolkitLab(options: PolkitLabOptions = {}): Promise<Po
       actions,
       installRules: async (source, priority) => track(await installRules(source, probe, priority)),
       rule: ruleText,
+      adminRule: adminRuleText,
       installActions: async (policy) => track(await installActions(policy)),
-      createUser: (createOptions) => addUser(createOptions?.groups),
+      createUser: (createOptions) => addUser(createOptions?.groups, createOptions?.password),
       removeUser(user) {
         users.splice(users.indexOf(user), 1);
         removeUserSync(user);
@@ -212,12 +240,18 @@ export async function startPolkitLab(options: PolkitLabOptions = {}): Promise<Po
       },
       runAs: (user, command, runOptions) => runAs(user, command, runOptions),
       check: (request) => checkAuthorization(request),
+      async startAgent(subject, password) {
+        const agent = await startAuthAgent(subject, password);
+        agents.add(agent);
+        return agent;
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
         try {
           // Rules and actions first, each until polkitd has let go of it (the probe still runs).
           for (const file of [...files].reverse()) await file.remove();
+          await Promise.all([...agents].map((agent) => agent.stop()));
           await Promise.all([...processes].map((labProcess) => labProcess.stop()));
         } finally {
           undoAll();
