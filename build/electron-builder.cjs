@@ -1,14 +1,16 @@
 // electron-builder configuration: deb, rpm and AppImage for Linux.
 // `npm run dist` (scripts/dist.mjs) runs it after building the helper and the app.
 //
-// The deb and rpm put the helper at /usr/lib/freezeframe/freezeframe-helper
-// and its polkit policy in /usr/share/polkit-1/actions with fpm path mappings
+// The deb and rpm put the helper and its guardian in /usr/lib/freezeframe/,
+// the per-host service's systemd units in /usr/lib/systemd/system and the
+// polkit policy in /usr/share/polkit-1/actions with fpm path mappings
 // (src=dest): files of the package, so root owns them (fpm's default owner and
 // group are root), the package manager removes them, and no post-install
-// script has to copy anything. electron-builder's own after-install and
-// after-remove scripts (the /usr/bin link, chrome-sandbox) stay as they are.
-// The AppImage carries the helper in resources/helper/ and installs it on
-// first use (main/helper/appimage-install.ts).
+// script has to copy anything. The after-install script is electron-builder's
+// own (the /usr/bin link, chrome-sandbox) followed by ours, which enables the
+// service's socket; before removal ours stops the service and its socket.
+// The AppImage carries the helper and the guardian in resources/helper/ and
+// installs them on first use (main/helper/appimage-install.ts).
 'use strict';
 /* eslint-disable @typescript-eslint/no-require-imports -- electron-builder require()s this CommonJS file */
 const { readFileSync } = require('node:fs');
@@ -19,11 +21,18 @@ const APP_ID = 'org.freezeframe.Freezeframe';
 const EXECUTABLE = 'freezeframe';
 const HELPER_BUILD = path.join(root, 'native-helper', 'build', 'freezeframe-helper');
 const HELPER_INSTALLED = '/usr/lib/freezeframe/freezeframe-helper';
+// Started by the helper from its own folder: thaws everything if the service dies.
+const GUARDIAN_BUILD = path.join(root, 'native-helper', 'build', 'freezeframe-guardian');
+const GUARDIAN_INSTALLED = '/usr/lib/freezeframe/freezeframe-guardian';
 // The backup wizard's image copier: runs as the user, never through pkexec (main/core/backup/movers/clone.ts).
 const CLONE_BUILD = path.join(root, 'native-helper', 'build', 'freezeframe-clone');
 const CLONE_INSTALLED = '/usr/lib/freezeframe/freezeframe-clone';
 const POLICY = path.join(__dirname, 'polkit', 'org.freezeframe.helper.policy');
 const POLICY_INSTALLED = '/usr/share/polkit-1/actions/org.freezeframe.helper.policy';
+const SYSTEMD_UNITS = ['freezeframe-helper.socket', 'freezeframe-helper.service'];
+const UNITS_INSTALLED = '/usr/lib/systemd/system';
+const AFTER_INSTALL = path.join(__dirname, 'linux', 'after-install.tpl');
+const BEFORE_REMOVE = path.join(__dirname, 'linux', 'before-remove.sh');
 const ICON_SVG = path.join(__dirname, 'icon.svg');
 const DESKTOP_FILE = path.join(__dirname, 'linux', `${APP_ID}.desktop`);
 
@@ -48,8 +57,10 @@ const entry = Object.fromEntries(Object.entries(desktop).filter(([key]) => !GENE
 /** Files both fpm targets add (path mappings). */
 const sharedMappings = [
   `${HELPER_BUILD}=${HELPER_INSTALLED}`,
+  `${GUARDIAN_BUILD}=${GUARDIAN_INSTALLED}`,
   `${CLONE_BUILD}=${CLONE_INSTALLED}`,
   `${POLICY}=${POLICY_INSTALLED}`,
+  ...SYSTEMD_UNITS.map((unit) => `${path.join(__dirname, 'systemd', unit)}=${UNITS_INSTALLED}/${unit}`),
   `${ICON_SVG}=/usr/share/icons/hicolor/scalable/apps/${EXECUTABLE}.svg`,
 ];
 
@@ -66,6 +77,7 @@ module.exports = {
   // The AppImage's copy to install (hash-checked); the deb/rpm have theirs in /usr/lib.
   extraResources: [
     { from: 'native-helper/build/freezeframe-helper', to: 'helper/freezeframe-helper' },
+    { from: 'native-helper/build/freezeframe-guardian', to: 'helper/freezeframe-guardian' },
     // Runs as the user, so the AppImage can run it from its own mount.
     { from: 'native-helper/build/freezeframe-clone', to: 'helper/freezeframe-clone' },
   ],
@@ -81,24 +93,35 @@ module.exports = {
     desktop: { entry },
   },
   deb: {
-    fpm: ['--deb-user', 'root', '--deb-group', 'root', ...sharedMappings],
-    // electron-builder's default, plus polkit to ask for a password (root needs neither).
-    recommends: ['libappindicator3-1', 'pkexec | policykit-1'],
+    // electron-builder's after-install.tpl, then the service's socket (a test keeps the first part verbatim).
+    afterInstall: AFTER_INSTALL,
+    fpm: ['--deb-user', 'root', '--deb-group', 'root', '--before-remove', BEFORE_REMOVE, ...sharedMappings],
+    // electron-builder's default list (setting depends replaces it), plus libsystemd0: the helper
+    // asks polkit over sd-bus.
+    depends: ['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0', 'libsystemd0'],
+    // electron-builder's default, plus polkit, which the service asks about each act (root needs
+    // neither), and pkexec, which starts the service where systemd does not.
+    recommends: ['libappindicator3-1', 'polkitd | policykit-1', 'pkexec | policykit-1'],
   },
   rpm: {
+    afterInstall: AFTER_INSTALL,
     fpm: [
       '--rpm-user', 'root',
       '--rpm-group', 'root',
       // The mode in the package, whatever the build tree's umask made it.
       '--rpm-attr', `0755,root,root:${HELPER_INSTALLED}`,
+      '--rpm-attr', `0755,root,root:${GUARDIAN_INSTALLED}`,
       '--rpm-attr', `0755,root,root:${CLONE_INSTALLED}`,
       '--rpm-attr', `0644,root,root:${POLICY_INSTALLED}`,
+      ...SYSTEMD_UNITS.flatMap((unit) => ['--rpm-attr', `0644,root,root:${UNITS_INSTALLED}/${unit}`]),
+      '--before-remove', BEFORE_REMOVE,
       // So /usr/lib/freezeframe belongs to the package and goes with it.
       '--rpm-auto-add-directories',
       ...sharedMappings,
     ],
-    // electron-builder's default list (setting depends replaces it), plus polkit.
-    depends: ['gtk3', 'libnotify', 'nss', 'libXScrnSaver', '(libXtst or libXtst6)', 'xdg-utils', 'at-spi2-core', '(libuuid or libuuid1)', 'polkit'],
+    // electron-builder's default list (setting depends replaces it), plus polkit, and systemd-libs
+    // for the helper's sd-bus.
+    depends: ['gtk3', 'libnotify', 'nss', 'libXScrnSaver', '(libXtst or libXtst6)', 'xdg-utils', 'at-spi2-core', '(libuuid or libuuid1)', 'polkit', 'systemd-libs'],
   },
   appImage: {
     artifactName: 'Freezeframe-${version}-${arch}.AppImage',

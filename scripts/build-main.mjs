@@ -15,10 +15,14 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = (name) => join(root, 'dist', 'main', name);
-// The AppImage installs its bundled helper only if the root-owned copy has
-// this hash (main/helper/appimage-install.ts); empty when the helper is not built.
-const helperBinary = join(root, 'native-helper', 'build', 'freezeframe-helper');
-const helperSha256 = existsSync(helperBinary) ? createHash('sha256').update(readFileSync(helperBinary)).digest('hex') : '';
+// The AppImage installs its bundled helper and guardian only if the root-owned
+// copies have these hashes (main/helper/appimage-install.ts); empty when not built.
+const builtSha256 = (name) => {
+  const binary = join(root, 'native-helper', 'build', name);
+  return existsSync(binary) ? createHash('sha256').update(readFileSync(binary)).digest('hex') : '';
+};
+const helperSha256 = builtSha256('freezeframe-helper');
+const guardianSha256 = builtSha256('freezeframe-guardian');
 
 const common = {
   absWorkingDir: root,
@@ -39,7 +43,12 @@ await Promise.all([
     target: 'node20',
     external: ['electron'],
     // import.meta.url has no meaning in CommonJS; give shared code the real one.
-    define: { ...common.define, __FREEZEFRAME_HELPER_SHA256__: JSON.stringify(helperSha256), 'import.meta.url': '__freezeframe_import_meta_url' },
+    define: {
+      ...common.define,
+      __FREEZEFRAME_HELPER_SHA256__: JSON.stringify(helperSha256),
+      __FREEZEFRAME_GUARDIAN_SHA256__: JSON.stringify(guardianSha256),
+      'import.meta.url': '__freezeframe_import_meta_url',
+    },
     banner: { js: "const __freezeframe_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   }),
   build({

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { electronDist, REPO_ROOT as root, withElectronFetched } from './electron-runtime.mjs';
 
 const helper = join(root, 'native-helper', 'build', 'freezeframe-helper');
@@ -40,10 +40,13 @@ function run(command, args) {
 run('npm', ['run', 'build']);
 
 // The deb takes the file's mode as it is in the tree (fpm has no per-file mode for deb).
-chmodSync(helper, 0o755);
-const sha256 = createHash('sha256').update(readFileSync(helper)).digest('hex');
-if (!readFileSync(join(root, 'dist', 'main', 'electron-main.cjs'), 'utf8').includes(sha256)) {
-  fail(`dist/main/electron-main.cjs does not carry the SHA-256 of ${helper} (${sha256}); the AppImage would refuse to install its own helper. Run npm run build again.`);
+const mainBundle = readFileSync(join(root, 'dist', 'main', 'electron-main.cjs'), 'utf8');
+for (const binary of [helper, join(dirname(helper), 'freezeframe-guardian')]) {
+  chmodSync(binary, 0o755);
+  const sha256 = createHash('sha256').update(readFileSync(binary)).digest('hex');
+  if (!mainBundle.includes(sha256)) {
+    fail(`dist/main/electron-main.cjs does not carry the SHA-256 of ${binary} (${sha256}); the AppImage would refuse to install it. Run npm run build again.`);
+  }
 }
 
 run(join(root, 'node_modules', '.bin', 'electron-builder'), [

@@ -6,28 +6,41 @@ import { APPIMAGE_HELPER_PATH } from '../helper/helper-path';
 import { appImageHelperStarter } from './appimage-helper';
 
 const BUILT = 'b'.repeat(64);
+const BUILT_GUARDIAN = 'g'.repeat(64);
 const OLD = 'o'.repeat(64);
+const GUARDIAN_PATH = '/usr/local/lib/freezeframe/freezeframe-guardian';
 
-/** A machine where the AppImage path holds `present` (its hash), and an installer that writes BUILT there. */
-function machine(present: string | undefined, { confirm = true, installError }: { confirm?: boolean; installError?: AppImageInstallError } = {}) {
-  let onDisk = present;
+/**
+ * A machine where the AppImage path holds `present` (its hash) and the guardian beside it `guardian`
+ * (null: none; by default the built one when a helper is present), and an installer that writes both built ones.
+ */
+function machine(
+  present: string | undefined,
+  { confirm = true, installError, guardian }: { confirm?: boolean; installError?: AppImageInstallError; guardian?: string | null } = {},
+) {
+  const onDisk = new Map<string, string | undefined>([
+    [APPIMAGE_HELPER_PATH, present],
+    [GUARDIAN_PATH, guardian === null ? undefined : (guardian ?? (present === undefined ? undefined : BUILT_GUARDIAN))],
+  ]);
   const asked: string[] = [];
   const installs: Array<Parameters<typeof installAppImageHelper>[0]> = [];
   const started: string[] = [];
   const starter = appImageHelperStarter({
     resourcesPath: '/tmp/.mount_Frz/resources',
     expectedSha256: async () => BUILT,
+    expectedGuardianSha256: async () => BUILT_GUARDIAN,
     confirmInstall: async (reason) => {
       asked.push(reason);
       return confirm;
     },
-    isRootOwned: () => onDisk !== undefined,
-    sha256Of: async () => onDisk,
+    isRootOwned: (path) => onDisk.get(path) !== undefined,
+    sha256Of: async (path) => onDisk.get(path),
     install: async (options) => {
       installs.push(options);
       if (installError) throw installError;
-      onDisk = options.expectedSha256;
-      return { helperPath: APPIMAGE_HELPER_PATH, output: '' };
+      onDisk.set(APPIMAGE_HELPER_PATH, options.expectedSha256);
+      onDisk.set(GUARDIAN_PATH, options.expectedGuardianSha256);
+      return { helperPath: APPIMAGE_HELPER_PATH, guardianPath: GUARDIAN_PATH, output: '' };
     },
     start: async (path) => {
       started.push(path);
@@ -42,7 +55,15 @@ describe('appImageHelperStarter', () => {
     const m = machine(undefined);
     await m.starter();
     expect(m.asked).toEqual(['missing']);
-    expect(m.installs).toEqual([{ bundledHelper: '/tmp/.mount_Frz/resources/helper/freezeframe-helper', expectedSha256: BUILT, targetPath: APPIMAGE_HELPER_PATH }]);
+    expect(m.installs).toEqual([
+      {
+        bundledHelper: '/tmp/.mount_Frz/resources/helper/freezeframe-helper',
+        expectedSha256: BUILT,
+        bundledGuardian: '/tmp/.mount_Frz/resources/helper/freezeframe-guardian',
+        expectedGuardianSha256: BUILT_GUARDIAN,
+        targetPath: APPIMAGE_HELPER_PATH,
+      },
+    ]);
     expect(m.started).toEqual([APPIMAGE_HELPER_PATH]);
   });
 
@@ -59,6 +80,16 @@ describe('appImageHelperStarter', () => {
     await m.starter();
     expect(m.asked).toEqual(['outdated']);
     expect(m.installs).toHaveLength(1);
+  });
+
+  it('replaces a helper whose guardian is missing or of another build', async () => {
+    for (const guardian of [null, OLD]) {
+      const m = machine(BUILT, { guardian });
+      await m.starter();
+      expect(m.asked).toEqual(['outdated']);
+      expect(m.installs).toHaveLength(1);
+      expect(m.started).toEqual([APPIMAGE_HELPER_PATH]);
+    }
   });
 
   it('starts nothing when the user says not now', async () => {

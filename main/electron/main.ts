@@ -8,7 +8,7 @@ import { app, dialog, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { createCore, type CoreSeams } from '../core/index';
 import type { Core } from '../core/api';
-import { builtHelperSha256 } from '../helper/appimage-install';
+import { builtGuardianSha256, builtHelperSha256 } from '../helper/appimage-install';
 import { locateHelper, realFileChecks, type HelperLocation } from '../helper/helper-path';
 import { loadStaticFiles } from '../adapters-shared/static-files';
 import { installAppMenu } from './app-menu';
@@ -83,13 +83,14 @@ function appImageSeams(helper: HelperLocation): CoreSeams {
     startHelper: appImageHelperStarter({
       resourcesPath: process.resourcesPath,
       expectedSha256: () => builtHelperSha256(undefined),
+      expectedGuardianSha256: () => builtGuardianSha256(undefined),
       confirmInstall: async (reason) => {
         const options = {
           type: 'question' as const,
           title: 'Install the Freezeframe helper',
           message: reason === 'missing' ? 'Install the freeze helper for this AppImage?' : 'Replace the installed freeze helper with this AppImage\'s?',
           detail:
-            'Freezing needs a small helper that runs as root. The AppImage installs it once, to /usr/local/lib/freezeframe/, with its polkit policy, so that the program run as root is one only root can change. The system asks for an administrator password to install it, and again to start it.',
+            'Freezing needs a small service that runs as root. The AppImage installs it once, with its guardian, to /usr/local/lib/freezeframe/, and its polkit policy, so that the program run as root is one only root can change. The system asks for an administrator password to install it; after that, polkit decides for each freeze and thaw whether to ask again.',
           buttons: ['Install', 'Not now'],
           defaultId: 0,
           cancelId: 1,

@@ -8,11 +8,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLED_HELPER_RELATIVE } from '../helper/appimage-install';
+import { BUNDLED_GUARDIAN_RELATIVE, BUNDLED_HELPER_RELATIVE } from '../helper/appimage-install';
 import { INSTALLED_HELPER_PATH } from '../helper/helper-path';
-import { PACKAGE_ACTION, POLKIT_ACTIONS_DIR, POLKIT_ICON_NAME } from '../helper/polkit-policy';
+import { PACKAGE_POLICY, POLKIT_ACTIONS_DIR, POLKIT_ICON_NAME } from '../helper/polkit-policy';
 import { electronRuntimeAvailable } from './packaging-testing';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -43,12 +43,17 @@ describe('build/electron-builder.cjs', () => {
     expect(config.extraMetadata.desktopName).toBe('org.freezeframe.Freezeframe.desktop');
   });
 
-  it('installs the helper and its policy from the deb and the rpm, at the paths the policy and the app name', () => {
+  it('installs the helper, its guardian, the service\'s units and the policy from the deb and the rpm, at the paths the policy, the units and the app name', () => {
     const helperMapping = `${join(ROOT, 'native-helper', 'build', 'freezeframe-helper')}=${INSTALLED_HELPER_PATH}`;
-    const policyMapping = `${join(BUILD, 'polkit', PACKAGE_ACTION.fileName)}=${POLKIT_ACTIONS_DIR}/${PACKAGE_ACTION.fileName}`;
+    // The helper starts the guardian from its own folder (native-helper's guardian link).
+    const guardianMapping = `${join(ROOT, 'native-helper', 'build', 'freezeframe-guardian')}=${join(dirname(INSTALLED_HELPER_PATH), 'freezeframe-guardian')}`;
+    const policyMapping = `${join(BUILD, 'polkit', PACKAGE_POLICY.fileName)}=${POLKIT_ACTIONS_DIR}/${PACKAGE_POLICY.fileName}`;
+    const unitMappings = ['freezeframe-helper.socket', 'freezeframe-helper.service'].map((unit) => `${join(BUILD, 'systemd', unit)}=/usr/lib/systemd/system/${unit}`);
     for (const target of ['deb', 'rpm']) {
       expect(config[target].fpm).toContain(helperMapping);
+      expect(config[target].fpm).toContain(guardianMapping);
       expect(config[target].fpm).toContain(policyMapping);
+      expect(config[target].fpm).toEqual(expect.arrayContaining(unitMappings));
       expect(config[target].fpm).toContain(`${join(ROOT, 'native-helper', 'build', 'freezeframe-clone')}=/usr/lib/freezeframe/freezeframe-clone`);
       // Every mapped source but the native binaries (built by npm run dist) is in the tree.
       for (const mapping of config[target].fpm.filter((arg: string) => arg.includes('=/') && !arg.includes('/native-helper/build/'))) {
@@ -56,11 +61,40 @@ describe('build/electron-builder.cjs', () => {
       }
     }
     expect(config.deb.fpm.join(' ')).toContain('--deb-user root --deb-group root');
-    expect(config.rpm.fpm.join(' ')).toContain(`--rpm-attr 0755,root,root:${INSTALLED_HELPER_PATH}`);
+    const rpm = config.rpm.fpm.join(' ');
+    expect(rpm).toContain(`--rpm-attr 0755,root,root:${INSTALLED_HELPER_PATH}`);
+    expect(rpm).toContain('--rpm-attr 0755,root,root:/usr/lib/freezeframe/freezeframe-guardian');
+    expect(rpm).toContain('--rpm-attr 0644,root,root:/usr/lib/systemd/system/freezeframe-helper.socket');
+    expect(rpm).toContain('--rpm-attr 0644,root,root:/usr/lib/systemd/system/freezeframe-helper.service');
   });
 
-  it('carries the AppImage\'s helper where the app looks for it', () => {
+  it('enables the service\'s socket after install and stops the service before removal, keeping electron-builder\'s own after-install', () => {
+    for (const target of ['deb', 'rpm']) expect(config[target].afterInstall).toBe(join(BUILD, 'linux', 'after-install.tpl'));
+    const ours = readFileSync(config.deb.afterInstall, 'utf8');
+    // electron-builder's template (the /usr/bin link, chrome-sandbox, AppArmor), verbatim: when an
+    // upgrade of electron-builder changes it, copy it again above the marker.
+    const theirs = readFileSync(require.resolve('app-builder-lib/templates/linux/after-install.tpl'), 'utf8');
+    const marker = ours.indexOf('# ---- Freezeframe');
+    expect(marker).toBeGreaterThan(0);
+    expect(ours.slice(0, marker).trimEnd()).toBe(theirs.trimEnd());
+    expect(ours.slice(marker)).toContain('systemctl enable --now freezeframe-helper.socket');
+    // electron-builder expands ${name} in the template and fails on a name it does not know.
+    expect(ours.slice(marker)).not.toContain('${');
+    for (const target of ['deb', 'rpm']) {
+      const at = config[target].fpm.indexOf('--before-remove');
+      expect(config[target].fpm[at + 1]).toBe(join(BUILD, 'linux', 'before-remove.sh'));
+    }
+    expect(config.deb.depends).toContain('libsystemd0');
+    expect(config.deb.recommends).toEqual(expect.arrayContaining(['polkitd | policykit-1', 'pkexec | policykit-1']));
+    expect(config.rpm.depends).toEqual(expect.arrayContaining(['polkit', 'systemd-libs']));
+    for (const script of [config.deb.afterInstall, join(BUILD, 'linux', 'before-remove.sh')]) {
+      expect(spawnSync('bash', ['-n', script]).status, script).toBe(0);
+    }
+  });
+
+  it('carries the AppImage\'s helper and guardian where the app looks for them', () => {
     expect(config.extraResources).toContainEqual({ from: 'native-helper/build/freezeframe-helper', to: BUNDLED_HELPER_RELATIVE });
+    expect(config.extraResources).toContainEqual({ from: 'native-helper/build/freezeframe-guardian', to: BUNDLED_GUARDIAN_RELATIVE });
   });
 
   it('runs the fuse hook after packing', () => {

@@ -1,42 +1,52 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { AppImageInstallError, installOutcome } from './appimage-install';
-import { assertSafePath, buildInstallScript, directoryChain, elevatedCommandLine, INSTALL_EXIT, InstallScriptInputError } from './appimage-install-script';
+import { assertSafePath, buildInstallScript, directoryChain, elevatedCommandLine, INSTALL_EXIT, InstallScriptInputError, type InstallScriptInput } from './appimage-install-script';
 import { APPIMAGE_HELPER_PATH } from './helper-path';
 
 const SHA = 'a'.repeat(64);
-const SOURCE = '/tmp/freezeframe-helper-Ab12_x/freezeframe-helper';
+const GUARDIAN_SHA = 'c'.repeat(64);
+const SOURCE = '/tmp/freezeframe-helper-Ab12_x/helper';
+const GUARDIAN_SOURCE = '/tmp/freezeframe-helper-Ab12_x/guardian';
+/** A valid input, with some fields replaced. */
+const input = (fields: Partial<InstallScriptInput> = {}): InstallScriptInput => ({ sourcePath: SOURCE, expectedSha256: SHA, guardianSourcePath: GUARDIAN_SOURCE, expectedGuardianSha256: GUARDIAN_SHA, ...fields });
 
 describe('buildInstallScript', () => {
   it('refuses any path that is not plain absolute segments', () => {
     for (const bad of ['relative/path', '/tmp/a b', "/tmp/it's", '/tmp/$(id)', '/tmp/`id`', '/tmp/../etc/x', '/tmp/./x', '/tmp/a;b', '/tmp/a\nb', '/', '/tmp/-rf', '/tmp//x', '/tmp/x/']) {
-      expect(() => buildInstallScript({ sourcePath: bad, expectedSha256: SHA }), bad).toThrow(InstallScriptInputError);
-      expect(() => buildInstallScript({ sourcePath: SOURCE, expectedSha256: SHA, targetPath: bad }), bad).toThrow(InstallScriptInputError);
-      expect(() => buildInstallScript({ sourcePath: SOURCE, expectedSha256: SHA, policyDir: bad }), bad).toThrow(InstallScriptInputError);
+      for (const field of ['sourcePath', 'guardianSourcePath', 'targetPath', 'policyDir'] as const) {
+        expect(() => buildInstallScript(input({ [field]: bad })), `${field}: ${bad}`).toThrow(InstallScriptInputError);
+      }
     }
   });
 
   it('refuses a hash that is not 64 lowercase hex digits', () => {
     for (const bad of ['', 'A'.repeat(64), 'a'.repeat(63), `${'a'.repeat(63)}'`, `${'a'.repeat(64)}\n`]) {
-      expect(() => buildInstallScript({ sourcePath: SOURCE, expectedSha256: bad })).toThrow(InstallScriptInputError);
+      expect(() => buildInstallScript(input({ expectedSha256: bad }))).toThrow(InstallScriptInputError);
+      expect(() => buildInstallScript(input({ expectedGuardianSha256: bad }))).toThrow(InstallScriptInputError);
     }
   });
 
   it('holds only the fixed paths, single-quoted, and checks every directory above the targets', () => {
-    const script = buildInstallScript({ sourcePath: SOURCE, expectedSha256: SHA });
+    const script = buildInstallScript(input());
     expect(script).toContain(`source_file='${SOURCE}'`);
     expect(script).toContain(`target_file='${APPIMAGE_HELPER_PATH}'`);
     expect(script).toContain(`expected_sha256='${SHA}'`);
+    expect(script).toContain(`guardian_source='${GUARDIAN_SOURCE}'`);
+    expect(script).toContain(`guardian_file='/usr/local/lib/freezeframe/freezeframe-guardian'`);
+    expect(script).toContain(`expected_guardian_sha256='${GUARDIAN_SHA}'`);
     for (const dir of ['/', '/usr', '/usr/local', '/usr/local/lib', '/usr/share', '/usr/share/polkit-1', '/usr/share/polkit-1/actions']) {
       expect(script).toContain(`check_dir '${dir}'\n`);
     }
-    // The hash is taken of root's copy in the staging directory, not of the source.
-    expect(script).toMatch(/sha256sum -- "\$staging\/freezeframe-helper"/);
-    expect(script).not.toMatch(/sha256sum -- "\$source_file"/);
+    // Hashes are taken of root's copies in the staging directory, not of the sources.
+    expect(script).toMatch(/sha256sum -- "\$staging\/\$1"/);
+    expect(script).toContain('stage helper "$source_file" "$expected_sha256"');
+    expect(script).toContain('stage guardian "$guardian_source" "$expected_guardian_sha256"');
+    expect(script).not.toMatch(/sha256sum -- "\$(source_file|guardian_source)"/);
   });
 
   it('is valid POSIX sh (sh -n)', () => {
-    const script = buildInstallScript({ sourcePath: SOURCE, expectedSha256: SHA });
+    const script = buildInstallScript(input());
     expect(() => execFileSync('/bin/sh', ['-n', '-c', script])).not.toThrow();
   });
 });

@@ -1,23 +1,24 @@
 /**
  * The AppImage's one elevated step, as a POSIX sh script built from
- * validated constants only: the helper copy the app made, the SHA-256 built
- * into the app, and the fixed install and policy paths. Nothing user-supplied
- * reaches it, and every value is checked against a strict pattern before it is
- * single-quoted into the text.
+ * validated constants only: the helper and guardian copies the app made, the
+ * SHA-256s built into the app, and the fixed install and policy paths.
+ * Nothing user-supplied reaches it, and every value is checked against a
+ * strict pattern before it is single-quoted into the text.
  *
  * What it does, as root: check that every directory on the way to the
  * targets is root-owned and not writable by group or others; copy the helper
- * into a root-owned staging directory beside the target; hash that copy (the
- * source is the user's and can change under us: only the copy counts);
- * install it 0755 root:root with an atomic rename, and the polkit policy with
- * it. Or refuse, with one line on stderr and a distinct exit status.
+ * and its guardian into a root-owned staging directory beside the target;
+ * hash those copies (the sources are the user's and can change under us: only
+ * the copies count); install both 0755 root:root with atomic renames (the
+ * guardian first: the helper starts the one beside it), and the polkit policy
+ * with them. Or refuse, with one line on stderr and a distinct exit status.
  *
  * It never runs anything from a user-writable place: sh, cp, sha256sum and
- * friends come from the fixed PATH, and the helper is only copied, never run.
+ * friends come from the fixed PATH, and the binaries are only copied, never run.
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { APPIMAGE_HELPER_PATH } from './helper-path';
-import { APPIMAGE_ACTION, POLKIT_ACTIONS_DIR, polkitPolicyXml } from './polkit-policy';
+import { APPIMAGE_POLICY, POLKIT_ACTIONS_DIR, polkitPolicyXml } from './polkit-policy';
 
 /** Exit statuses of the script; appimage-install.ts maps each to a typed error. */
 export const INSTALL_EXIT = {
@@ -29,12 +30,19 @@ export const INSTALL_EXIT = {
   installFailed: 85,
 } as const;
 
+/** The guardian's name: the helper starts the file of this name beside itself. */
+export const GUARDIAN_FILE_NAME = 'freezeframe-guardian';
+
 export interface InstallScriptInput {
   /** The helper copy the unprivileged app made (root cannot read the AppImage's FUSE mount). */
   sourcePath: string;
   /** SHA-256 of the helper this app was built with, lowercase hex. */
   expectedSha256: string;
-  /** Where the helper goes (tests use a temporary prefix). */
+  /** The guardian copy the app made. */
+  guardianSourcePath: string;
+  /** SHA-256 of the guardian this app was built with. */
+  expectedGuardianSha256: string;
+  /** Where the helper goes (tests use a temporary prefix); the guardian goes beside it. */
   targetPath?: string;
   /** Where polkit reads actions from. */
   policyDir?: string;
@@ -70,11 +78,13 @@ export function buildInstallScript(input: InstallScriptInput): string {
   const targetPath = input.targetPath ?? APPIMAGE_HELPER_PATH;
   const policyDir = input.policyDir ?? POLKIT_ACTIONS_DIR;
   assertSafePath(input.sourcePath, 'bundled helper copy');
+  assertSafePath(input.guardianSourcePath, 'bundled guardian copy');
   assertSafePath(targetPath, 'install target');
   assertSafePath(policyDir, 'polkit actions directory');
   if (!SHA256_HEX.test(input.expectedSha256)) throw new InstallScriptInputError('The expected helper hash is not a lowercase hex SHA-256.');
+  if (!SHA256_HEX.test(input.expectedGuardianSha256)) throw new InstallScriptInputError('The expected guardian hash is not a lowercase hex SHA-256.');
   const targetDir = dirname(targetPath);
-  const policy = polkitPolicyXml({ ...APPIMAGE_ACTION, helperPath: targetPath });
+  const policy = polkitPolicyXml({ ...APPIMAGE_POLICY, startAction: { ...APPIMAGE_POLICY.startAction, execPath: targetPath } });
   if (policy.split('\n').includes(POLICY_END)) throw new InstallScriptInputError('The policy text contains the here-document delimiter.');
   const e = INSTALL_EXIT;
 
@@ -84,10 +94,13 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 source_file=${quote(input.sourcePath)}
 expected_sha256=${quote(input.expectedSha256)}
+guardian_source=${quote(input.guardianSourcePath)}
+expected_guardian_sha256=${quote(input.expectedGuardianSha256)}
 target_dir=${quote(targetDir)}
 target_file=${quote(targetPath)}
+guardian_file=${quote(join(targetDir, GUARDIAN_FILE_NAME))}
 policy_dir=${quote(policyDir)}
-policy_file=${quote(`${policyDir}/${APPIMAGE_ACTION.fileName}`)}
+policy_file=${quote(`${policyDir}/${APPIMAGE_POLICY.fileName}`)}
 staging=
 policy_tmp=
 cleanup() {
@@ -122,27 +135,34 @@ if [ ! -e "$target_dir" ]; then
 fi
 check_dir "$target_dir"
 if [ -L "$source_file" ] || [ ! -f "$source_file" ]; then refuse ${e.sourceMissing} "the helper to install is not a regular file: $source_file"; fi
+if [ -L "$guardian_source" ] || [ ! -f "$guardian_source" ]; then refuse ${e.sourceMissing} "the guardian to install is not a regular file: $guardian_source"; fi
 
-# Staging beside the target: root's own directory, and the same filesystem, so the final rename is atomic.
+# Staging beside the target: root's own directory, and the same filesystem, so the final renames are atomic.
 staging=$(mktemp -d "$target_dir/.install.XXXXXX") || refuse ${e.installFailed} "cannot create a staging directory in $target_dir"
-cp -- "$source_file" "$staging/freezeframe-helper" || refuse ${e.installFailed} "cannot copy $source_file"
-actual=$(sha256sum -- "$staging/freezeframe-helper") || refuse ${e.installFailed} "cannot hash the copy"
-actual=\${actual%% *}
-if [ "$actual" != "$expected_sha256" ]; then
-  refuse ${e.hashMismatch} "the helper to install is not the one this app was built with (SHA-256 differs): nothing was installed"
-fi
-chown 0:0 -- "$staging/freezeframe-helper" || refuse ${e.installFailed} "cannot chown the copy"
-chmod 0755 -- "$staging/freezeframe-helper" || refuse ${e.installFailed} "cannot chmod the copy"
+# stage NAME SOURCE SHA256: root's copy, checked, root:root 0755.
+stage() {
+  cp -- "$2" "$staging/$1" || refuse ${e.installFailed} "cannot copy $2"
+  actual=$(sha256sum -- "$staging/$1") || refuse ${e.installFailed} "cannot hash the copy of $1"
+  actual=\${actual%% *}
+  if [ "$actual" != "$3" ]; then
+    refuse ${e.hashMismatch} "the $1 to install is not the one this app was built with (SHA-256 differs): nothing was installed"
+  fi
+  chown 0:0 -- "$staging/$1" || refuse ${e.installFailed} "cannot chown the copy of $1"
+  chmod 0755 -- "$staging/$1" || refuse ${e.installFailed} "cannot chmod the copy of $1"
+}
+stage helper "$source_file" "$expected_sha256"
+stage guardian "$guardian_source" "$expected_guardian_sha256"
 
 policy_tmp=$(mktemp "$policy_dir/.freezeframe-policy.XXXXXX") || refuse ${e.installFailed} "cannot write in $policy_dir"
 cat > "$policy_tmp" <<'${POLICY_END}' || refuse ${e.installFailed} "cannot write the polkit policy"
 ${policy}${POLICY_END}
 chmod 0644 -- "$policy_tmp" || refuse ${e.installFailed} "cannot chmod the polkit policy"
 
-mv -f -- "$staging/freezeframe-helper" "$target_file" || refuse ${e.installFailed} "cannot move the helper into $target_file"
+mv -f -- "$staging/guardian" "$guardian_file" || refuse ${e.installFailed} "cannot move the guardian into $guardian_file"
+mv -f -- "$staging/helper" "$target_file" || refuse ${e.installFailed} "cannot move the helper into $target_file"
 mv -f -- "$policy_tmp" "$policy_file" || refuse ${e.installFailed} "cannot move the policy into $policy_file"
 policy_tmp=
-printf 'freezeframe-install: installed %s and %s\\n' "$target_file" "$policy_file"
+printf 'freezeframe-install: installed %s, %s and %s\\n' "$target_file" "$guardian_file" "$policy_file"
 exit 0
 `;
 }

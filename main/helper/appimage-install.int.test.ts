@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppImageInstallError, installAppImageHelper, type ElevatedExec } from './appimage-install';
 import { buildInstallScript, INSTALL_EXIT } from './appimage-install-script';
-import { APPIMAGE_ACTION } from './polkit-policy';
+import { APPIMAGE_POLICY } from './polkit-policy';
 
 const isRoot = process.geteuid?.() === 0;
 if (!isRoot) console.warn('\n*** NOT RUN: the AppImage install tests run the elevated step and need root ***\n');
@@ -18,6 +18,9 @@ if (!isRoot) console.warn('\n*** NOT RUN: the AppImage install tests run the ele
 const NOBODY = 65534;
 const helperBytes = Buffer.from('#!/bin/sh\necho freezeframe-helper stand-in\n');
 const helperSha = createHash('sha256').update(helperBytes).digest('hex');
+const guardianBytes = Buffer.from('#!/bin/sh\necho freezeframe-guardian stand-in\n');
+const guardianSha = createHash('sha256').update(guardianBytes).digest('hex');
+const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** sudo-prompt's Linux command line without pkexec: what the elevated bash would get. */
 const asSudoPromptWould: ElevatedExec = (command, _options, callback) => {
@@ -31,8 +34,10 @@ describe.skipIf(!isRoot)('the AppImage install step, as root', () => {
   const base = isRoot ? mkdtempSync('/var/lib/freezeframe-install-test-') : '';
   const userDir = isRoot ? mkdtempSync('/tmp/freezeframe-install-src-') : '';
   const source = join(userDir, 'freezeframe-helper');
+  const guardianSource = join(userDir, 'freezeframe-guardian');
   let prefix = '';
   let targetPath = '';
+  let guardianPath = '';
   let policyDir = '';
   let run = 0;
 
@@ -45,51 +50,63 @@ describe.skipIf(!isRoot)('the AppImage install step, as root', () => {
   beforeEach(() => {
     prefix = join(base, `run${++run}`);
     targetPath = join(prefix, 'usr/local/lib/freezeframe/freezeframe-helper');
+    guardianPath = join(prefix, 'usr/local/lib/freezeframe/freezeframe-guardian');
     policyDir = join(prefix, 'usr/share/polkit-1/actions');
     mkdirSync(join(prefix, 'usr/local/lib'), { recursive: true, mode: 0o755 });
     mkdirSync(policyDir, { recursive: true, mode: 0o755 });
     // The user's copy: owned by someone else, as in the app.
     writeFileSync(source, helperBytes, { mode: 0o644 });
+    writeFileSync(guardianSource, guardianBytes, { mode: 0o644 });
     chownSync(source, NOBODY, NOBODY);
+    chownSync(guardianSource, NOBODY, NOBODY);
   });
 
-  const runScript = (expectedSha256 = helperSha, as: string[] = []) => {
-    const script = buildInstallScript({ sourcePath: source, expectedSha256, targetPath, policyDir });
+  const runScript = (expectedSha256 = helperSha, as: string[] = [], expectedGuardianSha256 = guardianSha) => {
+    const script = buildInstallScript({ sourcePath: source, expectedSha256, guardianSourcePath: guardianSource, expectedGuardianSha256, targetPath, policyDir });
     return spawnSync(as.length ? as[0]! : '/bin/sh', [...as.slice(1), ...(as.length ? ['/bin/sh'] : []), '-c', script], { encoding: 'utf8' });
   };
   const nothingInstalled = () => {
     expect(existsSync(targetPath)).toBe(false);
-    expect(existsSync(join(policyDir, APPIMAGE_ACTION.fileName))).toBe(false);
+    expect(existsSync(guardianPath)).toBe(false);
+    expect(existsSync(join(policyDir, APPIMAGE_POLICY.fileName))).toBe(false);
     // No staging directory or policy temp file is left behind.
     const dir = join(prefix, 'usr/local/lib/freezeframe');
     if (existsSync(dir)) expect(readdirSync(dir)).toEqual([]);
     expect(readdirSync(policyDir)).toEqual([]);
   };
 
-  it('installs the helper root:root 0755 with the hash it was built with, and its policy', () => {
+  it('installs the helper and its guardian root:root 0755 with the hashes they were built with, and the policy', () => {
     const result = runScript();
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    const stats = statSync(targetPath);
-    expect(stats.uid).toBe(0);
-    expect(stats.gid).toBe(0);
-    expect(stats.mode & 0o7777).toBe(0o755);
-    expect(createHash('sha256').update(readFileSync(targetPath)).digest('hex')).toBe(helperSha);
+    for (const [path, sha] of [
+      [targetPath, helperSha],
+      [guardianPath, guardianSha],
+    ]) {
+      const stats = statSync(path!);
+      expect([stats.uid, stats.gid, stats.mode & 0o7777], path).toEqual([0, 0, 0o755]);
+      expect(sha256Of(path!)).toBe(sha);
+    }
     expect(statSync(join(prefix, 'usr/local/lib/freezeframe')).mode & 0o7777).toBe(0o755);
-    const policyPath = join(policyDir, APPIMAGE_ACTION.fileName);
+    const policyPath = join(policyDir, APPIMAGE_POLICY.fileName);
     expect(statSync(policyPath).mode & 0o7777).toBe(0o644);
     expect(statSync(policyPath).uid).toBe(0);
     expect(readFileSync(policyPath, 'utf8')).toContain(`<annotate key="org.freedesktop.policykit.exec.path">${targetPath}</annotate>`);
     execFileSync('xmllint', ['--noout', '--nonet', '--dtdvalid', '/usr/share/polkit-1/policyconfig-1.dtd', policyPath]);
-    expect(readdirSync(join(prefix, 'usr/local/lib/freezeframe'))).toEqual(['freezeframe-helper']);
+    expect(readdirSync(join(prefix, 'usr/local/lib/freezeframe')).sort()).toEqual(['freezeframe-guardian', 'freezeframe-helper']);
     // Again, over the installed copy: the rename replaces it.
     expect(runScript().status).toBe(0);
   });
 
-  it('refuses a helper whose hash differs, and installs nothing', () => {
-    const result = runScript(createHash('sha256').update('another helper').digest('hex'));
-    expect(result.status).toBe(INSTALL_EXIT.hashMismatch);
-    expect(result.stderr).toMatch(/SHA-256 differs/);
+  it('refuses a helper or a guardian whose hash differs, and installs nothing', () => {
+    const other = createHash('sha256').update('another build').digest('hex');
+    const helper = runScript(other);
+    expect(helper.status).toBe(INSTALL_EXIT.hashMismatch);
+    expect(helper.stderr).toMatch(/the helper to install is not the one this app was built with \(SHA-256 differs\)/);
+    nothingInstalled();
+    const guardian = runScript(helperSha, [], other);
+    expect(guardian.status).toBe(INSTALL_EXIT.hashMismatch);
+    expect(guardian.stderr).toMatch(/the guardian to install is not the one this app was built with \(SHA-256 differs\)/);
     nothingInstalled();
   });
 
@@ -131,6 +148,11 @@ describe.skipIf(!isRoot)('the AppImage install step, as root', () => {
     rmSync(source);
     expect(runScript().status).toBe(INSTALL_EXIT.sourceMissing);
     writeFileSync(source, helperBytes);
+    rmSync(guardianSource);
+    const noGuardian = runScript();
+    expect(noGuardian.status).toBe(INSTALL_EXIT.sourceMissing);
+    expect(noGuardian.stderr).toContain('the guardian to install is not a regular file');
+    writeFileSync(guardianSource, guardianBytes);
     const asNobody = runScript(helperSha, ['/usr/bin/setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups']);
     expect(asNobody.status).toBe(INSTALL_EXIT.notRoot);
     nothingInstalled();
@@ -138,16 +160,20 @@ describe.skipIf(!isRoot)('the AppImage install step, as root', () => {
 
   it('installs through the app\'s own path: a private copy of the bundled helper, the sudo-prompt line, typed errors', async () => {
     const bundled = join(userDir, 'bundled-helper');
+    const bundledGuardian = join(userDir, 'bundled-guardian');
     writeFileSync(bundled, helperBytes, { mode: 0o755 });
-    const installed = await installAppImageHelper({ bundledHelper: bundled, expectedSha256: helperSha, targetPath, policyDir, exec: asSudoPromptWould, tempDir: userDir });
-    expect(installed.helperPath).toBe(targetPath);
-    expect(installed.output).toContain(`installed ${targetPath}`);
+    writeFileSync(bundledGuardian, guardianBytes, { mode: 0o755 });
+    const options = { bundledHelper: bundled, expectedSha256: helperSha, bundledGuardian, expectedGuardianSha256: guardianSha, targetPath, policyDir, exec: asSudoPromptWould, tempDir: userDir };
+    const installed = await installAppImageHelper(options);
+    expect(installed).toMatchObject({ helperPath: targetPath, guardianPath });
+    expect(installed.output).toContain(`installed ${targetPath}, ${guardianPath}`);
     expect(statSync(targetPath).mode & 0o7777).toBe(0o755);
+    expect(sha256Of(guardianPath)).toBe(guardianSha);
     // Its temporary copy is gone.
     expect(readdirSync(userDir).filter((name) => name.startsWith('freezeframe-helper-'))).toEqual([]);
 
     rmSync(targetPath);
-    const refused = installAppImageHelper({ bundledHelper: bundled, expectedSha256: 'b'.repeat(64), targetPath, policyDir, exec: asSudoPromptWould, tempDir: userDir });
+    const refused = installAppImageHelper({ ...options, expectedGuardianSha256: 'b'.repeat(64) });
     await expect(refused).rejects.toBeInstanceOf(AppImageInstallError);
     await expect(refused).rejects.toMatchObject({ code: 'HASH_MISMATCH', exitCode: INSTALL_EXIT.hashMismatch });
     expect(existsSync(targetPath)).toBe(false);

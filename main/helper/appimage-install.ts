@@ -1,29 +1,37 @@
 /**
- * The AppImage's first elevation: put its bundled helper where only root can
- * change it (/usr/local/lib/freezeframe), with its polkit policy, so the
- * helper that pkexec runs later is never a user-writable file.
+ * The AppImage's first elevation: put its bundled helper and the helper's
+ * guardian where only root can change them (/usr/local/lib/freezeframe), with
+ * the polkit policy, so the service that pkexec starts later is never a
+ * user-writable file.
  *
- * The bundled helper sits in the AppImage's FUSE mount, which root cannot
- * read (no allow_other), so the app first copies it, as the user, into a
+ * The bundled binaries sit in the AppImage's FUSE mount, which root cannot
+ * read (no allow_other), so the app first copies them, as the user, into a
  * fresh private temp directory; the elevated script (appimage-install-script.ts)
- * copies that again into root's staging directory and checks the copy's hash.
+ * copies those again into root's staging directory and checks the copies' hashes.
  * This is a one-shot command, which is what sudo-prompt is for; the long-lived
  * helper keeps its own pkexec pipe (launch.ts).
  */
 import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { exec as sudoExec } from '@vscode/sudo-prompt';
 import { HelperError } from './helper-error';
 import { APPIMAGE_HELPER_PATH } from './helper-path';
-import { buildInstallScript, elevatedCommandLine, INSTALL_EXIT, InstallScriptInputError, type InstallScriptInput } from './appimage-install-script';
+import { buildInstallScript, elevatedCommandLine, GUARDIAN_FILE_NAME, INSTALL_EXIT, InstallScriptInputError, type InstallScriptInput } from './appimage-install-script';
 
-/** Where electron-builder's extraResources puts the helper, under process.resourcesPath. */
+/** Where electron-builder's extraResources puts the helper and its guardian, under process.resourcesPath. */
 export const BUNDLED_HELPER_RELATIVE = 'helper/freezeframe-helper';
+export const BUNDLED_GUARDIAN_RELATIVE = `helper/${GUARDIAN_FILE_NAME}`;
 
-/** Set by scripts/build-main.mjs: the SHA-256 of the helper the app was built with. */
+/** The guardian the installed helper starts: the file beside it. */
+export function guardianBeside(helperPath: string): string {
+  return join(dirname(helperPath), GUARDIAN_FILE_NAME);
+}
+
+/** Set by scripts/build-main.mjs: the SHA-256s of the helper and guardian the app was built with. */
 declare const __FREEZEFRAME_HELPER_SHA256__: string | undefined;
+declare const __FREEZEFRAME_GUARDIAN_SHA256__: string | undefined;
 
 export type AppImageInstallCode =
   | 'INVALID_INPUT'
@@ -114,6 +122,9 @@ export interface AppImageInstallOptions {
   /** The helper inside the AppImage (process.resourcesPath/helper/freezeframe-helper). */
   bundledHelper: string;
   expectedSha256: string;
+  /** Its guardian inside the AppImage (process.resourcesPath/helper/freezeframe-guardian). */
+  bundledGuardian: string;
+  expectedGuardianSha256: string;
   targetPath?: InstallScriptInput['targetPath'];
   policyDir?: InstallScriptInput['policyDir'];
   exec?: ElevatedExec;
@@ -121,21 +132,35 @@ export interface AppImageInstallOptions {
   tempDir?: string;
 }
 
-/** Installs the bundled helper, or throws an AppImageInstallError saying why not. */
-export async function installAppImageHelper(options: AppImageInstallOptions): Promise<{ helperPath: string; output: string }> {
+/** Installs the bundled helper and its guardian, or throws an AppImageInstallError saying why not. */
+export async function installAppImageHelper(options: AppImageInstallOptions): Promise<{ helperPath: string; guardianPath: string; output: string }> {
   const tempRoot = options.tempDir ?? tmpdir();
   let copyDir: string | undefined;
   try {
     copyDir = await mkdtemp(join(tempRoot, 'freezeframe-helper-'));
-    const copy = join(copyDir, 'freezeframe-helper');
-    try {
-      await copyFile(options.bundledHelper, copy);
-    } catch (error) {
-      throw new AppImageInstallError('SOURCE_MISSING', `the AppImage carries no helper at ${options.bundledHelper} (${(error as Error).message}).`);
-    }
+    const copy = async (what: string, bundled: string) => {
+      const to = join(copyDir!, what);
+      try {
+        await copyFile(bundled, to);
+      } catch (error) {
+        throw new AppImageInstallError('SOURCE_MISSING', `the AppImage carries no ${what} at ${bundled} (${(error as Error).message}).`);
+      }
+      return to;
+    };
+    const helperCopy = await copy('helper', options.bundledHelper);
+    const guardianCopy = await copy('guardian', options.bundledGuardian);
     let command: string;
     try {
-      command = elevatedCommandLine(buildInstallScript({ sourcePath: copy, expectedSha256: options.expectedSha256, targetPath: options.targetPath, policyDir: options.policyDir }));
+      command = elevatedCommandLine(
+        buildInstallScript({
+          sourcePath: helperCopy,
+          expectedSha256: options.expectedSha256,
+          guardianSourcePath: guardianCopy,
+          expectedGuardianSha256: options.expectedGuardianSha256,
+          targetPath: options.targetPath,
+          policyDir: options.policyDir,
+        }),
+      );
     } catch (error) {
       if (error instanceof InstallScriptInputError) throw new AppImageInstallError('INVALID_INPUT', error.message);
       throw error;
@@ -146,22 +171,30 @@ export async function installAppImageHelper(options: AppImageInstallOptions): Pr
     });
     const failure = installOutcome(error, stderr);
     if (failure) throw failure;
-    return { helperPath: options.targetPath ?? APPIMAGE_HELPER_PATH, output: stdout.trim() };
+    const helperPath = options.targetPath ?? APPIMAGE_HELPER_PATH;
+    return { helperPath, guardianPath: guardianBeside(helperPath), output: stdout.trim() };
   } finally {
     if (copyDir) await rm(copyDir, { recursive: true, force: true });
   }
 }
 
 /**
- * The SHA-256 the install checks the copy against: the one the build put in
+ * The SHA-256 the install checks a copy against: the one the build put in
  * the bundle, or in a development build (nothing bundled) that of the dev
- * tree's helper. A packaged build without one refuses rather than trust
+ * tree's binary. A packaged build without one refuses rather than trust
  * whatever file it finds.
  */
-export async function builtHelperSha256(devHelperPath: string | undefined): Promise<string> {
-  const built = typeof __FREEZEFRAME_HELPER_SHA256__ === 'string' ? __FREEZEFRAME_HELPER_SHA256__ : '';
+async function builtSha256(what: 'helper' | 'guardian', built: string, devPath: string | undefined): Promise<string> {
   if (built) return built;
-  if (devHelperPath) return createHash('sha256').update(await readFile(devHelperPath)).digest('hex');
-  throw new AppImageInstallError('INVALID_INPUT', 'this build carries no SHA-256 of its helper (build it with npm run dist), so it will not install one.');
+  if (devPath) return createHash('sha256').update(await readFile(devPath)).digest('hex');
+  throw new AppImageInstallError('INVALID_INPUT', `this build carries no SHA-256 of its ${what} (build it with npm run dist), so it will not install one.`);
+}
+
+export function builtHelperSha256(devHelperPath: string | undefined): Promise<string> {
+  return builtSha256('helper', typeof __FREEZEFRAME_HELPER_SHA256__ === 'string' ? __FREEZEFRAME_HELPER_SHA256__ : '', devHelperPath);
+}
+
+export function builtGuardianSha256(devGuardianPath: string | undefined): Promise<string> {
+  return builtSha256('guardian', typeof __FREEZEFRAME_GUARDIAN_SHA256__ === 'string' ? __FREEZEFRAME_GUARDIAN_SHA256__ : '', devGuardianPath);
 }
 
