@@ -21,7 +21,7 @@ buildIfStale([TARGETS.main('serve.mjs'), TARGETS.renderer, TARGETS.helper]);
 rmSync(from, { recursive: true, force: true });
 const specs = spawnSync(
   'npx',
-  ['playwright', 'test', '--project', 'web', 'e2e/screenshots.spec.ts', 'e2e/backup.spec.ts', '--grep', 'main screen|image clone of an ext4 \\+ xfs group'],
+  ['playwright', 'test', '--project=web', 'e2e/screenshots.spec.ts', 'e2e/backup.spec.ts', '--grep', 'main screen|image clone of an ext4 \\+ xfs group'],
   { cwd: root, stdio: 'inherit' },
 );
 if (specs.status !== 0) {
