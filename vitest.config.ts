@@ -21,8 +21,9 @@ export default defineConfig({
       {
         test: {
           // Real freezes of loop mounts, as root. One file at a time: the
-          // emergency --thaw-all test thaws every filesystem on the machine,
-          // and the timing tests want the cores to themselves.
+          // files share loop devices and the machine's two cores. (The
+          // emergency --thaw-all test runs in a mount namespace that shows it
+          // only its own mounts, so it thaws nothing another suite froze.)
           name: 'integration',
           include: ['**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../testing/chromium';
+import { CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV } from '../testing/chromium';
 import type { LoopFixture } from '../testing/loop-mounts';
 import { groupBySuperblock, parseMountinfo } from '../main/core/mounts/mountinfo';
 import { syntheticMountinfo } from '../testing/synthetic-mountinfo';
@@ -101,7 +101,7 @@ function ensureBuilt(): void {
 export async function appFigures(fixture: LoopFixture): Promise<Row[]> {
   const rows = parseFigures();
   ensureBuilt();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, env: CHROMIUM_ENV });
   try {
     rows.push(...(await firstPaintFigures(browser)));
     rows.push(...(await liveFigures(browser, fixture, ROOT)));

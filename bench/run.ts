@@ -10,6 +10,7 @@ import { LoopFixture } from '../testing/loop-mounts';
 import { appFigures } from './app-bench';
 import { backupFigures } from './backup-bench';
 import { helperFigures } from './helper-bench';
+import { helperEdgeFigures } from './helper-edges-bench';
 import { table, type Row } from '../testing/stats';
 
 /**
@@ -28,6 +29,7 @@ interface BenchModule {
 
 const MODULES: BenchModule[] = [
   { name: 'helper', issue: 'helper (issue 2)', figures: helperFigures },
+  { name: 'helper-edges', issue: 'helper timing at the edges the tests check for correctness (issue 14)', figures: helperEdgeFigures },
   { name: 'app', issue: 'app (issue 3)', figures: appFigures },
   { name: 'backup', issue: 'backup wizard (issue 4)', figures: backupFigures },
 ];

@@ -7,12 +7,14 @@
  */
 import { test as base, chromium, _electron, type Page } from '@playwright/test';
 import { electronBinary } from '../scripts/electron-runtime.mjs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LoopFixture, type LoopMount } from '../testing/loop-mounts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../testing/chromium';
+import { CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV } from '../testing/chromium';
 import { startWebMode, type WebMode } from '../testing/web-mode';
 
 export const ROOT = resolve(import.meta.dirname, '..');
+/** Where specs put the README's pictures: untracked; `npm run screenshots` copies them into docs/screenshots/. */
+export const SCREENSHOTS_DIR = join(ROOT, 'test-results', 'screenshots');
 
 export interface AppUnderTest {
   page: Page;
@@ -49,7 +51,7 @@ export const test = base.extend<{ app: AppUnderTest }>({
         close = () => app.close();
       } else {
         server = await startWebMode(ROOT);
-        const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+        const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, env: CHROMIUM_ENV });
         const context = await browser.newContext({ colorScheme: colorScheme ?? 'light', viewport: { width: 1400, height: 900 } });
         page = await context.newPage();
         await page.goto(server.url);

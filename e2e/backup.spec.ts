@@ -8,9 +8,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, ROOT } from './app-fixture';
+import { test, expect, SCREENSHOTS_DIR } from './app-fixture';
 import { checkedExportDir, createPlanViaWizard, expectSameFile, expectWritable, fillFile, runAndWaitForReport, startLoopWriter, withImageMounted, writeSynced } from './backup-helpers';
 import { run } from '../testing/run-command';
+import { timerSeconds } from './ui-helpers';
 
 let configHome = '';
 const previousConfigHome = process.env.XDG_CONFIG_HOME;
@@ -50,8 +51,8 @@ test('image clone of an ext4 + xfs group while writing: hold within its window, 
     await expect(trust(page)).toContainText('Snapshot trustworthy');
     await expect(page.getByTestId('hold-figure')).toContainText('within the window');
     await expect(page.getByRole('img', { name: 'Backup timeline' })).toBeVisible();
-    // The README's picture of a report, from this real run (once, from the web project).
-    if (testInfo.project.name === 'web') await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'backup-report.png'), fullPage: true });
+    // The README's picture of a report, from this real run (once, from the web project; `npm run screenshots` publishes it).
+    if (testInfo.project.name === 'web') await page.screenshot({ path: join(SCREENSHOTS_DIR, 'backup-report.png'), fullPage: true });
     for (const m of [ext4.mountpoint, xfs.mountpoint]) {
       await expect(page.getByRole('row', { name: `Verification of ${m}`, exact: true })).toContainText('clean');
       await expect(page.getByRole('table', { name: 'Members and how each was captured' }).getByRole('row', { name: m, exact: true })).toContainText('frozen');
@@ -146,7 +147,7 @@ test('manual method: the hold window runs out before "Snapshot taken" — thawed
   await expect(page.getByRole('checkbox', { name: 'Snapshot the LUN on the array' })).toBeVisible();
   const hold = page.getByRole('timer', { name: 'Hold window' });
   await expect(hold).toBeVisible();
-  expect(Number(await hold.getAttribute('data-remaining-s'))).toBeLessThanOrEqual(3);
+  expect(await timerSeconds(hold)).toBeLessThanOrEqual(3);
   await expect(page.getByRole('timer', { name: 'Quiesce window' })).toBeVisible();
   // The operator is too slow.
   await expect(page.getByRole('heading', { name: /^Report: e2e-manual-late/ })).toBeVisible({ timeout: 20_000 });
@@ -178,9 +179,9 @@ test('manual method survives a reload: the run comes back with its clocks, and "
     await expect(page.getByRole('tab', { name: 'Backups' })).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByRole('heading', { name: 'Backup e2e-manual' })).toBeVisible();
     const hold = page.getByRole('timer', { name: 'Hold window' });
-    const first = Number(await hold.getAttribute('data-remaining-s'));
+    const first = await timerSeconds(hold);
     expect(first).toBeGreaterThan(15);
-    await expect.poll(async () => Number(await hold.getAttribute('data-remaining-s'))).toBeLessThan(first);
+    await expect.poll(() => timerSeconds(hold)).toBeLessThan(first);
     // Frozen: the writer is stuck.
     const stuck = writer.count();
     await page.waitForTimeout(500);
@@ -215,15 +216,16 @@ test('cancel during the export: thawed, cancelled, no half export left unmarked'
   await page.getByRole('button', { name: 'Run backup' }).click();
   const progress = page.getByRole('progressbar', { name: /^Exporting/ });
   await expect(progress).toBeVisible({ timeout: 90_000 });
+  // The export is under way: it writes into a .partial folder, published only when complete.
+  const [partial, ...more] = readdirSync(destination);
+  expect(more).toEqual([]);
+  expect(partial).toMatch(/\.partial$/);
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.getByRole('heading', { name: /^Report: e2e-cancel/ })).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('.report__outcome')).toContainText('Backup cancelled');
   await expect(alertWithCode(page, 'CANCELLED')).toBeVisible();
-  for (const name of readdirSync(destination)) {
-    // Anything left must say it is partial.
-    expect(name.endsWith('.partial')).toBe(true);
-    expect(readdirSync(join(destination, name))).toContain('PARTIAL-DO-NOT-USE');
-  }
+  // The half export is removed (it would be left, marked PARTIAL-DO-NOT-USE, only if removing it failed).
+  expect(readdirSync(destination)).toEqual([]);
   await expectWritable(big.mountpoint);
 });
 

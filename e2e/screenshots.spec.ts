@@ -1,9 +1,11 @@
 /**
  * The README's pictures: the main screen with one filesystem frozen, in the
  * light and the dark theme, taken from the real app on real loop mounts.
+ * They go to SCREENSHOTS_DIR (untracked); `npm run screenshots` copies them
+ * into docs/screenshots/.
  */
 import { join } from 'node:path';
-import { test, expect, ROOT } from './app-fixture';
+import { test, expect, SCREENSHOTS_DIR } from './app-fixture';
 import { startWriter, waitUntilBlocked } from '../testing/writer';
 import { freezeViaUi, row, showOnly } from './ui-helpers';
 
@@ -21,7 +23,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(row(page, ext4.mountpoint).getByRole('button', { name: /1 blocked writer/ })).toBeVisible({ timeout: 5000 });
       // Only this spec's mounts: the machine's own vary from run to run.
       await page.waitForTimeout(300);
-      await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', `main-${scheme}.png`) });
+      await page.screenshot({ path: join(SCREENSHOTS_DIR, `main-${scheme}.png`) });
       await row(page, ext4.mountpoint).getByRole('button', { name: 'Thaw', exact: true }).click();
       expect(await writer.done).toBe(0);
     });

@@ -19,6 +19,16 @@ export async function freezeViaUi(page: Page, mountpoint: string, seconds: numbe
 }
 
 export async function remainingSeconds(page: Page, mountpoint: string): Promise<number> {
-  const timer = row(page, mountpoint).getByRole('timer', { name: 'Auto-thaw countdown' });
-  return Number(await timer.getAttribute('data-remaining-s'));
+  return timerSeconds(row(page, mountpoint).getByRole('timer', { name: 'Auto-thaw countdown' }));
+}
+
+/**
+ * The whole seconds a countdown shows (its data-remaining-s). A missing or
+ * non-numeric attribute fails here rather than reading as 0, which would
+ * pass any "at most" check.
+ */
+export async function timerSeconds(timer: Locator): Promise<number> {
+  const text = await timer.getAttribute('data-remaining-s');
+  expect(text, 'the countdown\'s data-remaining-s').toMatch(/^[0-9]+$/);
+  return Number(text);
 }

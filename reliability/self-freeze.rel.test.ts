@@ -9,6 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DANGEROUS_MAX_TIMEOUT_MS } from '../app/limits';
 import { HELPER_PATH, rootTests } from '../testing/helper-harness';
 import { LoopFixture, type LoopMount } from '../testing/loop-mounts';
 import { fileSha256, sleep, startWriter, waitUntilBlocked } from '../testing/writer';
@@ -66,8 +67,13 @@ describe.skipIf(!rootTests.ok)('self-freeze', () => {
       expect(row.danger.map((d) => d.kind).sort()).toEqual(['app-data', 'helper']);
       const otherId = (await app.row(other.mountpoint)).id;
       expect(await app.call('freeze.start', { id: row.id, timeoutMs: 20_000 })).toMatchObject({ ok: false, error: { code: 'DANGER_NOT_CONFIRMED' } });
-      const capped = await app.call('freeze.start', { id: row.id, timeoutMs: 60_000, confirm: own.mountpoint });
-      expect(capped).toMatchObject({ ok: false });
+      // Confirmed, but longer than the helper allows a dangerous filesystem: refused, and nothing frozen.
+      const capped = await app.call('freeze.start', { id: row.id, timeoutMs: DANGEROUS_MAX_TIMEOUT_MS + 30_000, confirm: own.mountpoint });
+      expect(capped).toMatchObject({
+        ok: false,
+        error: { code: 'TIMEOUT_OUT_OF_RANGE', message: expect.stringContaining(`at most ${DANGEROUS_MAX_TIMEOUT_MS / 1000} seconds`) },
+      });
+      expect((await app.row(own.mountpoint)).freeze.state).toBe('thawed');
       await sleep(200);
       const before = logLines().length;
 

@@ -18,3 +18,15 @@ export const CHROMIUM_ARGS = [
   // harness, which neither Electron nor an open browser window pays.
   '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup',
 ];
+
+/**
+ * Chromium keeps a connection to the system D-Bus and aborts (FATAL "D-Bus
+ * connection was disconnected") when that bus goes away under it, as it does
+ * here while the polkit tests start and stop their own system bus. It needs
+ * no bus: pointing it at none makes a failed connect, which it logs and
+ * survives.
+ */
+export const CHROMIUM_ENV: Record<string, string> = {
+  ...(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<string, string>),
+  DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent/freezeframe-no-system-bus',
+};

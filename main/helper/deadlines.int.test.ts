@@ -2,6 +2,12 @@
  * Deadlines and the lease: nothing stays frozen past its deadline, and a
  * client that stops talking (or whose I/O threads are stuck) gets
  * everything thawed.
+ *
+ * Timing here is checked in two ways that a loaded machine cannot break: never
+ * early (a lower bound), and thawed by the helper itself, well before the
+ * guardian's backstop at deadline + 2 s (GUARDIAN_GRACE_MS). How punctual the
+ * helper is, is a figure of `npm run bench` (bench/helper-bench.ts), not a
+ * pass/fail bound.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +17,9 @@ import { RawHelper, rootTests, startClient } from '../../testing/helper-harness'
 import { useExt4AndXfs } from '../../testing/shared-mounts';
 import { run } from '../../testing/run-command';
 import { sleep, startWriter, waitUntilBlocked } from '../../testing/writer';
+
+/** The guardian thaws what the helper should have thawed this long after its deadline (docs/helper-protocol.md). */
+const GUARDIAN_GRACE_MS = 2000;
 
 describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
   const mounts = useExt4AndXfs();
@@ -28,7 +37,7 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
     return started;
   }
 
-  it('auto-thaws at the deadline with reason "deadline", on time', async () => {
+  it('auto-thaws at the deadline with reason "deadline": never early, and before the guardian\'s backstop', async () => {
     const { client: c, events } = await client();
     const frozenAt = performance.now();
     await c.freeze(mounts.ext4.mountpoint, 1500);
@@ -36,8 +45,9 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
     await waitUntilBlocked(writer);
     const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.ext4.mountpoint, 5000);
     expect(thawed.reason).toBe('deadline');
+    expect(thawed.alreadyThawed, 'the helper found it already thawed (by the guardian)').toBeUndefined();
     expect(thawed.heldMs).toBeGreaterThanOrEqual(1500);
-    expect(thawed.heldMs).toBeLessThan(1700);
+    expect(thawed.heldMs).toBeLessThan(1500 + GUARDIAN_GRACE_MS);
     expect(thawed.at - frozenAt).toBeGreaterThanOrEqual(1450);
     expect(await writer.done).toBe(0);
   });
@@ -59,9 +69,12 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
     await c.freeze(mounts.ext4.mountpoint, 2000);
     await sleep(1200);
     await expect(c.extend({ path: mounts.ext4.mountpoint }, 2000)).rejects.toMatchObject({ code: 'HOLD_LIMIT' });
-    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.ext4.mountpoint, 4000);
+    // The deadline is still the first one: at most 2000 - 1200 ms away (an applied extend would say ~2000).
+    const [held] = (await c.status()).frozen;
+    expect(held!.remainingMs).toBeLessThanOrEqual(800);
+    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.ext4.mountpoint, 6000);
     expect(thawed.reason).toBe('deadline');
-    expect(thawed.heldMs).toBeLessThan(2300);
+    expect(thawed.heldMs).toBeGreaterThanOrEqual(2000);
   });
 
   it('a client that stops sending gets everything thawed (lease-expired)', async () => {
@@ -70,9 +83,10 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
     await c.freezeGroup([mounts.ext4.mountpoint, mounts.xfs.mountpoint], 30_000);
     const warning = await events.waitFor('lease-warning', () => true, 3000);
     expect(warning.at - start).toBeGreaterThan(600);
-    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.xfs.mountpoint, 4000);
+    const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.xfs.mountpoint, 10_000);
+    // The lease, not the 30 s deadline (how soon after the lease: a bench figure).
     expect(thawed.reason).toBe('lease-expired');
-    expect(thawed.at - start).toBeLessThan(2500);
+    expect(thawed.at - start).toBeGreaterThanOrEqual(1500);
     expect((await c.status()).frozen).toEqual([]);
   });
 
@@ -108,7 +122,8 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
     expect(thawed.reason).toBe('client-gone');
     expect(await raw.exit).toBe(0);
     expect(await writer.done).toBe(0);
-    expect(performance.now() - closedAt).toBeLessThan(1000);
+    // At once, not at the lease (5 s) nor the deadline (20 s); how soon: a bench figure.
+    expect(performance.now() - closedAt).toBeLessThan(5000);
   });
 
   it('a slow freeze does not make another filesystem thaw late, nor starve heartbeats', async () => {
@@ -120,16 +135,16 @@ describe.skipIf(!rootTests.ok)('deadlines and the lease', () => {
     const { client: c, events } = await client();
     await run('fsfreeze', ['-f', outer.mountpoint]);
     try {
-      const started = performance.now();
       await c.freeze(mounts.xfs.mountpoint, 1500);
       const slow = c.freeze(inner.mountpoint, 5000);
-      const heartbeatStart = performance.now();
+      // Answered while the slow freeze is still stuck (it stays stuck until fsfreeze -u below).
       await c.heartbeat();
-      expect(performance.now() - heartbeatStart).toBeLessThan(200);
-      const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.xfs.mountpoint, 4000);
+      expect(events.all.some((e) => e.event === 'frozen' && e.mount.path === inner.mountpoint)).toBe(false);
+      const thawed = await events.waitFor('thawed', (e) => e.mount.path === mounts.xfs.mountpoint, 6000);
+      // By the helper at its deadline, not by the guardian's backstop; how punctual: a bench figure.
       expect(thawed.reason).toBe('deadline');
-      expect(thawed.heldMs).toBeLessThan(1600);
-      expect(thawed.at - started).toBeLessThan(1800);
+      expect(thawed.alreadyThawed, 'the helper found it already thawed (by the guardian)').toBeUndefined();
+      expect(thawed.heldMs).toBeLessThan(1500 + GUARDIAN_GRACE_MS);
       expect(events.all.some((e) => e.event === 'frozen' && e.mount.path === inner.mountpoint)).toBe(false);
       await run('fsfreeze', ['-u', outer.mountpoint]);
       await slow;

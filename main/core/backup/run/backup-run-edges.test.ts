@@ -96,9 +96,10 @@ describe('a run and the rest of the app', () => {
     const began = Date.now();
     let done = false;
     const shutdown = t.core.shutdown().then(() => (done = true));
-    for (let i = 0; i < 100 && helper.held.size > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    // The order is what matters, not a figure: the hand freeze is thawed while the hold hook
+    // (let go only by the SIGTERM 1.5 s after the run's stdin closing) still runs.
+    while (helper.held.size > 0 && !done) await new Promise((r) => setTimeout(r, 5));
     expect(helper.held.size).toBe(0);
-    expect(Date.now() - began).toBeLessThan(700);
     expect(done).toBe(false); // the hold hook has not been let go yet
     await shutdown;
     expect(Date.now() - began).toBeGreaterThanOrEqual(1400);
