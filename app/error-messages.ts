@@ -20,7 +20,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   ALREADY_FROZEN: 'Freezeframe already holds this filesystem frozen.',
   FROZEN_ELSEWHERE:
     'Another program froze this filesystem (fsfreeze, a backup tool, a hypervisor agent). It stays frozen until that program thaws it.',
-  NOT_FROZEN: 'The filesystem is not frozen.',
+  NOT_FROZEN: 'The filesystem is not frozen (any more: its deadline or a thaw came first), so there is nothing to thaw or extend.',
   NOT_HELD:
     'Freezeframe does not hold this freeze: someone else froze it. Thaw it anyway only if you know that program is done with it.',
   REFUSED_UNSAFE:

@@ -2,7 +2,7 @@
  * How freeze-service turns the helper's refusals into messages a user can
  * act on, and what each kind of thaw tells the user.
  */
-import type { Notice } from '../../app/domain';
+import type { FreezeState, Notice } from '../../app/domain';
 import { assertNever, type ErrorCode } from '../../app/errors';
 import { HelperError } from '../helper/helper-error';
 import type * as p from '../helper/protocol';
@@ -27,6 +27,12 @@ export function freezeFailed(error: unknown, ctx: { dangerous: boolean; timeoutM
     default:
       return failure;
   }
+}
+
+/** An Extend of a filesystem this app does not hold (any more): what is true of it now. */
+export function nothingToExtend(path: string, now: { state: FreezeState }): HelperError {
+  if (now.state === 'frozen-elsewhere') return new HelperError('NOT_HELD', `${path} is frozen by another program, not by Freezeframe: there is no deadline of ours to move.`);
+  return new HelperError('NOT_FROZEN', `${path} is not frozen any more (its deadline or a thaw came first): there is nothing to extend. Freeze it again if you still need it.`);
 }
 
 export function thawFailed(error: unknown): Failure {

@@ -3,7 +3,7 @@
  * inputs and result, so a component subscribed to them re-renders only when
  * the answer really changes (zustand compares results with Object.is).
  */
-import type { MountRow } from '../../app/domain';
+import type { FreezeWindow, MountRow } from '../../app/domain';
 import { deadlineFrom } from '../format';
 import type { AppState } from './types';
 
@@ -141,3 +141,9 @@ export function siblingPaths(s: AppState, id: string): string[] {
   if (!row) return [];
   return row.bindSiblings.map((sib) => s.mountsById[sib]?.path ?? sib);
 }
+
+/** The last freeze window of a filesystem (by superblock) this session, or undefined. */
+export const selectLastWindow =
+  (majorMinor: string) =>
+  (s: AppState): FreezeWindow | undefined =>
+    s.history.findLast((w) => w.majorMinor === majorMinor);
