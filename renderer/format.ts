@@ -109,4 +109,5 @@ export const THAW_CAUSE_LABELS: Record<ThawCause, string> = {
   'protocol-abuse': 'thawed: the helper stopped a misbehaving client',
   'helper-exited': 'thawed by the guardian after the helper exited',
   external: 'thawed by another program',
+  'backup-window': 'thawed by its backup run at the run’s deadline (a window ran out)',
 };
