@@ -5,6 +5,7 @@
  */
 import type { FreezeWindow, MountRow } from '../../app/domain';
 import { deadlineFrom } from '../format';
+import { sortIds } from './sort-rows';
 import type { AppState } from './types';
 
 /** Remembers the last call: same arguments (by identity) give the same result object. */
@@ -39,10 +40,16 @@ const visibleIds = rememberLast(
   },
 );
 
-/** Ids of the rows to show, in table order, after the search box and the pseudo toggle. */
+const sortedIds = rememberLast(sortIds);
+
+/** Ids of the rows to show, after the search box and the pseudo toggle, in the chosen column's order (else the table's). */
 export function selectVisibleIds(s: AppState): readonly string[] {
-  return visibleIds(s.mountsById, s.mountOrder, s.search, s.showPseudo);
+  const ids = visibleIds(s.mountsById, s.mountOrder, s.search, s.showPseudo);
+  // Only the countdown column reads receivedAt: other sorts keep their result while a row's countdown is refreshed.
+  return sortedIds(ids, s.sort, s.mountsById, s.sort?.column === 'Auto-thaw in' ? s.receivedAt : NO_TIMES);
 }
+
+const NO_TIMES: Readonly<Record<string, number>> = {};
 
 export const selectRow =
   (id: string) =>
