@@ -170,4 +170,6 @@ export interface AppInfo {
   /** Defaults for the Freeze dialog (the helper's own limits win once it runs). */
   defaultTimeoutMs: number;
   maxTimeoutMs: number;
+  /** Where backup plans are saved (the Backups view and `freezeframe backup` share it). */
+  plansDir: string;
 }
