@@ -16,6 +16,8 @@ export default defineConfig({
           name: 'renderer',
           include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
           environment: 'happy-dom',
+          // Loading the lazy Backups chunk once per file (renderer/testing/render.tsx) takes seconds on a loaded machine.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -105,11 +105,20 @@ export interface BackupRunState {
   error: AppErrorShape | null;
 }
 
+/**
+ * How an output line reads, when not as its stream says: `progress` (a
+ * checker's progress report, which it writes to stderr), `expected` (a
+ * finding that is expected here, such as the log an image of a frozen xfs
+ * always has), `note` (Freezeframe's own explanation of the lines around it).
+ */
+export type OutputKind = 'progress' | 'expected' | 'note';
+
 export interface BackupOutputLine {
   runId: string;
   source: 'pre-freeze' | 'hold' | 'post-thaw' | 'command' | 'verify' | 'snapshot';
   stream: 'stdout' | 'stderr';
   text: string;
+  kind?: OutputKind;
   at: number;
 }
 
@@ -141,6 +150,8 @@ export interface VerificationResult {
   ok: boolean;
   exitCode: number | null;
   output: string;
+  /** What the result means when the output alone would mislead (an xfs image's log, left unreplayed). */
+  note?: string;
 }
 
 export interface HookRecord {

@@ -109,7 +109,24 @@ export interface HelperStatus {
   exitSignal?: string | null;
 }
 
-export type ThawCause = 'request' | 'deadline' | 'lease-expired' | 'client-gone' | 'signal' | 'group-rollback' | 'shutdown' | 'protocol-abuse' | 'helper-exited' | 'external';
+/**
+ * Why a freeze window ended: the helper's reasons, plus what only main
+ * knows: the helper left (`helper-exited`), something else had thawed it
+ * (`external`), or a backup run thawed its group because one of its windows
+ * ran out (`backup-window`: the run's deadline, a little before the helper's).
+ */
+export type ThawCause =
+  | 'request'
+  | 'deadline'
+  | 'lease-expired'
+  | 'client-gone'
+  | 'signal'
+  | 'group-rollback'
+  | 'shutdown'
+  | 'protocol-abuse'
+  | 'helper-exited'
+  | 'external'
+  | 'backup-window';
 
 /** One freeze window of this session, for the timeline. */
 export interface FreezeWindow {
@@ -118,7 +135,10 @@ export interface FreezeWindow {
   fsType: string;
   majorMinor: string;
   frozenAt: number;
+  /** The timeout the freeze asked for. */
   timeoutMs: number;
+  /** Epoch ms of the scheduled auto-thaw: frozenAt + timeoutMs, moved by each Extend. */
+  deadlineAt: number;
   /** null while still frozen. */
   thawedAt: number | null;
   heldMs: number | null;
@@ -150,4 +170,6 @@ export interface AppInfo {
   /** Defaults for the Freeze dialog (the helper's own limits win once it runs). */
   defaultTimeoutMs: number;
   maxTimeoutMs: number;
+  /** Where backup plans are saved (the Backups view and `freezeframe backup` share it). */
+  plansDir: string;
 }

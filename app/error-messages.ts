@@ -20,7 +20,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   ALREADY_FROZEN: 'Freezeframe already holds this filesystem frozen.',
   FROZEN_ELSEWHERE:
     'Another program froze this filesystem (fsfreeze, a backup tool, a hypervisor agent). It stays frozen until that program thaws it.',
-  NOT_FROZEN: 'The filesystem is not frozen.',
+  NOT_FROZEN: 'The filesystem is not frozen (any more: its deadline or a thaw came first), so there is nothing to thaw or extend.',
   NOT_HELD:
     'Freezeframe does not hold this freeze: someone else froze it. Thaw it anyway only if you know that program is done with it.',
   REFUSED_UNSAFE:
@@ -66,6 +66,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   PLAN_UNSAFE: 'An unattended plan run as root must be owned by root and writable by no one else (chown root, chmod go-w).',
   RUN_INTERRUPTED:
     "Freezeframe stopped during this backup run (it was killed or the machine went down). The helper's deadline and guardian thawed the filesystems; the snapshot, if any, is untrustworthy.",
+  OPERATOR_REQUIRED:
+    'This plan uses the manual method: someone must take the storage snapshot while the filesystems are frozen and confirm it, and nobody can answer here (no terminal, as under cron). Nothing was frozen. Run it from a terminal, where the command line asks, or from the Backups view; unattended, use the command method.',
   DISCONNECTED: "Lost the connection to Freezeframe's server. Reconnecting; if the server was restarted, open the new URL it printed.",
 };
 

@@ -91,6 +91,8 @@ export const APP_ERROR_CODES = [
   'PLAN_UNSAFE',
   /** Main died during the run (kill -9, power loss): found from its marker at the next start. */
   'RUN_INTERRUPTED',
+  /** A manual-method plan run where nobody can confirm the snapshot (the command line without a terminal). */
+  'OPERATOR_REQUIRED',
 ] as const;
 
 export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];

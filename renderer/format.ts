@@ -68,13 +68,22 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(digits)} ${UNITS[unit]}`;
 }
 
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * "14:03:22": a time of day, local, 24-hour. The one way the app writes a
+ * time (shorter in a narrow column, and no AM/PM ambiguity in an audit
+ * view); formatDateTime adds the date to it.
+ */
 export function formatClock(epochMs: number): string {
-  // 24-hour: shorter in a narrow column, and no AM/PM ambiguity in an audit view.
-  return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const d = new Date(epochMs);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
+/** "2026-12-06 14:03:22": a date and time, local, 24-hour, the date as ISO 8601 writes it (no day/month order to guess). */
 export function formatDateTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleString();
+  const d = new Date(epochMs);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatClock(epochMs)}`;
 }
 
 /** The exact text of the state badge (the end-to-end specs match it). */
@@ -109,4 +118,5 @@ export const THAW_CAUSE_LABELS: Record<ThawCause, string> = {
   'protocol-abuse': 'thawed: the helper stopped a misbehaving client',
   'helper-exited': 'thawed by the guardian after the helper exited',
   external: 'thawed by another program',
+  'backup-window': 'thawed by its backup run at the run’s deadline (a window ran out)',
 };

@@ -15,12 +15,20 @@ JSON with --json) to stdout, and into the config dir's reports/.
   --plan FILE        the plan (JSON, as the wizard saves it); run as root, it
                      must be owned by root and writable by no one else
   --json             print the report as JSON
-  --config-dir DIR   where plans, reports and approvals live
+  --config-dir DIR   where plans (DIR/plans), reports (DIR/reports) and
+                     approved commands live; the Backups view uses the same
                      (default $XDG_CONFIG_HOME/freezeframe or ~/.config/freezeframe)
 
+A manual-method plan (a storage array's snapshot taken by hand) needs
+someone to take it while the filesystems are frozen: from a terminal, the
+command line shows the checklist and waits for "taken" (Ctrl-C cancels and
+thaws); without a terminal (cron) it is refused before anything is frozen,
+with OPERATOR_REQUIRED and exit status 2.
+
 Exit status: 0 success, 1 any failure (untrustworthy snapshot, hook,
-verification, export), 2 unusable plan or arguments, 130/143 after
-SIGINT/SIGTERM (the run is cancelled and everything thawed first).`;
+verification, export), 2 unusable plan or arguments (or a manual plan with
+no terminal), 130/143 after SIGINT/SIGTERM (the run is cancelled and
+everything thawed first).`;
 
 export function parseBackupArgs(argv: readonly string[]): BackupArgs {
   let planFile: string | undefined;

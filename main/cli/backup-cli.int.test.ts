@@ -2,7 +2,8 @@
  * The unattended run, as cron would start it: `node --import tsx
  * main/cli/backup-main.ts --plan FILE` as root against real loop mounts.
  * Exit 0 and a Markdown report for a good run, 1 for a failed one, 2 for a
- * plan root must not trust, 143 after SIGTERM (thawed first).
+ * plan root must not trust. (A manual plan, SIGTERM at a terminal: see
+ * backup-cli-terminal.int.test.ts.)
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,9 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupPlanInput, BackupReport } from '../../app/backup';
 import { rootTests } from '../../testing/helper-harness';
-import { findMount } from '../../testing/loop-mounts';
 import { useLoopMounts } from '../../testing/shared-mounts';
-import { run } from '../../testing/run-command';
 
 const ENTRY = resolve(import.meta.dirname, 'backup-main.ts');
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -127,22 +126,5 @@ describe.skipIf(!rootTests.ok)('freezeframe backup (the CLI) on real loop mounts
     expect(report.hold!.heldMs).toBeLessThan(2000);
     // Every line still arrives, in order.
     expect(log).toMatch(/freeze \(running\)[\s\S]*snapshot \(running\)[\s\S]*succeeded, snapshot trustworthy/);
-  });
-
-  it('SIGTERM while waiting for the operator: thawed first, cancelled report, exit 143', async () => {
-    const plan: BackupPlanInput = { version: 1, name: 'cli-signal', mounts: [mounts.ext4.mountpoint], method: 'manual', holdWindowMs: 8000 };
-    let sent = false;
-    const result = await runCli(['--plan', planFile('cli-signal', plan), '--config-dir', configDir], (stderr, child) => {
-      if (!sent && stderr.includes('waiting-for-operator')) {
-        sent = true;
-        child.kill('SIGTERM');
-      }
-    });
-    expect(sent).toBe(true);
-    expect(result.code, result.stderr).toBe(143);
-    expect(result.stdout).toMatch(/^# Backup cli-signal: cancelled/);
-    // Thawed: a write to it completes (in a child: a frozen write would block this process).
-    await run('sh', ['-c', `echo ok > '${mounts.ext4.mountpoint}/after-signal'`], 5000);
-    expect(findMount(mounts.ext4.mountpoint).fsType).toBe('ext4');
   });
 });

@@ -5,15 +5,22 @@
  * through backup.start; the plan file on disk is its own confirmation of
  * its commands (as root it must be root's alone). Progress on stderr, the
  * report on stdout, exit 0 only for a trustworthy, fully successful run.
+ * A manual-method plan needs someone to take the snapshot: from a terminal
+ * the command line asks (operator-prompt.ts); without one it is refused
+ * before anything is frozen.
  */
 import { fstatSync } from 'node:fs';
-import type { BackupReport, BackupRunState, Preflight } from '../../app/backup';
+import { join } from 'node:path';
+import type { BackupOutputLine, BackupReport, BackupRunState, Preflight } from '../../app/backup';
 import type { Result } from '../../app/contract';
 import { toErrorShape } from '../core/core-error';
 import { createCore, defaultConfigDir } from '../core/index';
 import type { Core, CoreOptions } from '../core/api';
+import { ERROR_MESSAGES } from '../../app/error-messages';
 import { BACKUP_USAGE, parseBackupArgs } from './backup-args';
+import { OperatorPrompt } from './operator-prompt';
 import { checkRootConfigDir, readPlanFile } from './plan-file';
+import { StderrLines } from './stderr-lines';
 
 export interface BackupCliEnvironment {
   helperPath: string;
@@ -24,6 +31,9 @@ export interface BackupCliEnvironment {
   defaultConfigDir?: string;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  stdin?: NodeJS.ReadableStream;
+  /** Someone at a terminal can answer (stdin and stderr are terminals); defaults to asking the process. */
+  interactive?: boolean;
 }
 
 /** Exit codes: 0 ok, 1 failed, 2 unusable plan/arguments, 128+signal after a cancel by signal. */
@@ -31,24 +41,12 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, sigint: 130, sigterm: 143 } as
 
 export async function runBackupCli(argv: readonly string[], env: BackupCliEnvironment): Promise<number> {
   const stdout = env.stdout ?? process.stdout;
-  const stderr = env.stderr ?? process.stderr;
-  // stderr to a file (cron's `2>/var/log/...`) is written synchronously, and that file may be on a
-  // member of the group: while anything is frozen, lines wait in memory (as the core's log does).
-  let frozenNow = (): boolean => false;
-  const held: string[] = [];
-  const holdWhileFrozen = env.stderr === undefined && stderrIsFile();
-  const say = (text: string): void => {
-    const line = `freezeframe backup: ${text}\n`;
-    if (holdWhileFrozen && frozenNow()) {
-      held.push(line);
-      return;
-    }
-    if (held.length) stderr.write(held.splice(0).join(''));
-    stderr.write(line);
-  };
+  // One ordered stream for our lines and the core's log; held while frozen when it is a file.
+  const lines = new StderrLines(env.stderr ?? process.stderr, env.stderr === undefined && stderrIsFile());
+  const say = (text: string): void => lines.write(`freezeframe backup: ${text}\n`);
   const args = parseBackupArgs(argv);
   if (args.kind === 'help') {
-    await write(stdout, `${BACKUP_USAGE}\n`);
+    await write(stdout, `${BACKUP_USAGE}\n\n${whereThingsAre(env.defaultConfigDir ?? defaultConfigDir())}\n`);
     return EXIT.ok;
   }
   if (args.kind === 'error') {
@@ -68,6 +66,11 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     say(`${code}: ${message}`);
     return EXIT.usage;
   }
+  const interactive = env.interactive ?? (process.stdin.isTTY === true && process.stderr.isTTY === true);
+  if (plan.method === 'manual' && !interactive) {
+    say(`OPERATOR_REQUIRED: ${ERROR_MESSAGES.OPERATOR_REQUIRED}`);
+    return EXIT.usage;
+  }
 
   const core = await createCore({
     frontDoor: 'cli',
@@ -77,8 +80,9 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     ...(env.helperSource && { helperSource: env.helperSource }),
     appDataDirs: [configDir],
     configDir,
+    logSink: lines.logSink(),
   });
-  frozenNow = () => core.frozenCount() > 0;
+  lines.watchFreezes(() => core.frozenCount() > 0);
 
   let signalled: NodeJS.Signals | undefined;
   let runId: string | undefined;
@@ -90,7 +94,14 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const unsubscribe = core.subscribe(progressPrinter(say));
+  const printProgress = progressPrinter(say);
+  const confirm = (id: string, notes: string | undefined) => core.dispatch('backup.confirmSnapshot', notes === undefined ? { runId: id } : { runId: id, notes });
+  const operator = plan.method === 'manual' ? new OperatorPrompt(env.stdin ?? process.stdin, say, confirm) : undefined;
+  const unsubscribe = core.subscribe((event, payload) => {
+    lines.flushIfThawed();
+    printProgress(event, payload);
+    if (event === 'backup.progress') operator?.onProgress(payload as BackupRunState);
+  });
   try {
     const report = await runPlan(core, plan, say, (id) => {
       runId = id;
@@ -99,6 +110,7 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     if (!report) return signalled ? exitForSignal(signalled) : EXIT.failed;
     const exported = await call<{ text: string }>(core, 'reports.export', { runId: report.runId, format: args.json ? 'json' : 'markdown' });
     await write(stdout, exported.text.endsWith('\n') ? exported.text : `${exported.text}\n`);
+    for (const v of report.verification) if (v.note) say(`verify: ${v.mountpoint}: ${v.note}`);
     say(`${report.outcome}, snapshot ${report.trustworthy ? 'trustworthy' : 'untrustworthy'}; report ${report.runId} saved in ${configDir}/reports`);
     if (signalled) return exitForSignal(signalled);
     return report.outcome === 'succeeded' && report.trustworthy ? EXIT.ok : EXIT.failed;
@@ -107,13 +119,20 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     say(`${code}: ${message}`);
     return signalled ? exitForSignal(signalled) : EXIT.failed;
   } finally {
+    operator?.close();
     unsubscribe();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await core.shutdown();
-    frozenNow = () => false;
-    if (held.length) await write(stderr, held.splice(0).join(''));
+    lines.watchFreezes(() => false);
+    await lines.drain();
   }
+}
+
+/** For --help: this user's config dir, and what is kept in it. */
+function whereThingsAre(configDir: string): string {
+  return `Here: plans are saved in ${join(configDir, 'plans')} (the Backups view saves them there too),
+reports in ${join(configDir, 'reports')}.`;
 }
 
 function stderrIsFile(): boolean {
@@ -155,8 +174,8 @@ function progressPrinter(say: (text: string) => void): Parameters<Core['subscrib
   let lastProgressAt = 0;
   return (event, payload) => {
     if (event === 'backup.output') {
-      const line = payload as { source: string; stream: string; text: string };
-      say(`[${line.source}${line.stream === 'stderr' ? ' !' : ''}] ${line.text}`);
+      const line = payload as BackupOutputLine;
+      say(`[${line.source}${outputTag(line)}] ${line.text}`);
     } else if (event === 'backup.progress') {
       const state = payload as BackupRunState;
       const key = `${state.phase}/${state.status}`;
@@ -173,6 +192,20 @@ function progressPrinter(say: (text: string) => void): Parameters<Core['subscrib
       }
     }
   };
+}
+
+/** After the source, how to read the line: " !" for stderr, unless main knows it is progress, expected, or its own note. */
+function outputTag(line: BackupOutputLine): string {
+  switch (line.kind) {
+    case 'note':
+      return ' note';
+    case 'expected':
+      return ' expected';
+    case 'progress':
+      return '';
+    default:
+      return line.stream === 'stderr' ? ' !' : '';
+  }
 }
 
 async function call<T>(core: Core, method: string, params: unknown): Promise<T> {

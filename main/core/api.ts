@@ -7,6 +7,7 @@
 import type { Preflight } from '../../app/backup';
 import type { ContractEvents, EventName, Result } from '../../app/contract';
 import type { HelperClient } from '../helper/client';
+import type { LogSink } from './log-buffer';
 
 export type CoreEventListener = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
 
@@ -39,6 +40,8 @@ export interface CoreOptions {
   electronVersion?: string;
   /** Where the core appends its log (asynchronously, never while anything is frozen); stderr when absent. */
   logFile?: string;
+  /** Instead of logFile or stderr: the command line's stderr, which keeps the core's lines in order with its own. */
+  logSink?: LogSink;
   /**
    * The user's config dir: backup plans, reports, approved commands
    * (Electron: userData; web and CLI: $XDG_CONFIG_HOME/freezeframe or

@@ -41,6 +41,7 @@ describe('dispatch', () => {
     helperPath: '/opt/freezeframe/bin/freezeframe-helper',
         defaultTimeoutMs: 60_000,
         maxTimeoutMs: 900_000,
+        plansDir: expect.stringMatching(/\/plans$/) as unknown as string,
       } satisfies AppInfo,
     });
   });

@@ -62,7 +62,7 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
       }
     }
   };
-  const logs = new LogBuffer(seams.logSink ?? defaultSink(options.logFile));
+  const logs = new LogBuffer(seams.logSink ?? options.logSink ?? defaultSink(options.logFile));
   const log = (level: 'info' | 'warn' | 'error', message: string): void => logs.log(level, message);
 
   const table = new MountTable({ danger: await dangerContext(options, seams), readMountinfo: seams.readMountinfo, watch: seams.watchMounts, log });
@@ -139,7 +139,7 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
   sizes.start();
 
   const handlers: ContractHandlers = {
-    'app.info': async () => appInfo(options, supervisor.status().maxTimeoutMs, supervisor.running()?.hello),
+    'app.info': async () => appInfo(options, backup.plans.plansDir, supervisor.status().maxTimeoutMs, supervisor.running()?.hello),
     'mounts.list': async () => snapshot(),
     'freeze.start': ({ id, timeoutMs, confirm }) => freeze.start(id, timeoutMs, confirm),
     'freeze.thaw': ({ id, force }) => freeze.thaw(id, force),
@@ -251,7 +251,7 @@ async function dangerContext(options: CoreOptions, seams: CoreSeams): Promise<Da
 }
 
 /** `greeting`: the running helper's hello, which says its version and protocol (none until it runs). */
-function appInfo(options: CoreOptions, helperMaxTimeoutMs: number | undefined, greeting: { helperVersion: string; protocol: number } | undefined): AppInfo {
+function appInfo(options: CoreOptions, plansDir: string, helperMaxTimeoutMs: number | undefined, greeting: { helperVersion: string; protocol: number } | undefined): AppInfo {
   return {
     appVersion: options.appVersion,
     frontDoor: options.frontDoor,
@@ -264,6 +264,7 @@ function appInfo(options: CoreOptions, helperMaxTimeoutMs: number | undefined, g
     ...(greeting && { helperVersion: greeting.helperVersion, protocolVersion: greeting.protocol }),
     defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
     maxTimeoutMs: helperMaxTimeoutMs ?? options.helperLimits?.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS,
+    plansDir,
   };
 }
 

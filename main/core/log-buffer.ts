@@ -8,6 +8,12 @@
 
 export interface LogSink {
   write(text: string): Promise<void>;
+  /**
+   * The sink keeps lines in memory itself while anything is frozen, in order
+   * with its other output (the command line's stderr): the buffer passes
+   * lines on at once instead of holding them back.
+   */
+  handlesFreezes?: boolean;
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -52,6 +58,7 @@ export class LogBuffer {
 
   /** Something is (or is about to be) frozen: keep lines in memory. */
   hold(): void {
+    if (this.sink.handlesFreezes) return;
     this.held = true;
   }
 

@@ -15,6 +15,7 @@ const info: AppInfo = {
   protocolVersion: 1,
   defaultTimeoutMs: 60_000,
   maxTimeoutMs: 900_000,
+  plansDir: '/home/ada/.config/Freezeframe/plans',
 };
 
 describe('aboutLines', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FreezeWindow } from '../../app/domain';
 import { AutoThawWatcher } from './auto-thaw';
 
-const open = (id: string, path: string): FreezeWindow => ({ id, path, fsType: 'ext4', majorMinor: '7:0', frozenAt: 1, timeoutMs: 60_000, thawedAt: null, heldMs: null, endedBy: null });
+const open = (id: string, path: string): FreezeWindow => ({ id, path, fsType: 'ext4', majorMinor: '7:0', frozenAt: 1, timeoutMs: 60_000, deadlineAt: 60_001, thawedAt: null, heldMs: null, endedBy: null });
 const ended = (window: FreezeWindow, endedBy: FreezeWindow['endedBy']): FreezeWindow => ({ ...window, thawedAt: 2, heldMs: 1, endedBy });
 
 describe('AutoThawWatcher', () => {

@@ -30,6 +30,7 @@ export function selfThawReason(cause: ThawCause): string | undefined {
     case 'external':
       return 'something outside Freezeframe thawed it';
     case 'request':
+    case 'backup-window': // the backup run reports it
     case 'shutdown':
     case 'group-rollback':
       return undefined;

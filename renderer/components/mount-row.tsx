@@ -10,6 +10,7 @@ import { countRender } from '../perf/render-count';
 import { selectRow, selectRowError } from '../store/selectors';
 import { useApp } from '../store/store';
 import { Countdown } from './countdown';
+import { MountPath } from './mount-path';
 import { DangerMarks } from './danger-marks';
 import { BindSiblings, FrozenSince, PathText, SizeCell, StateBadge } from './row-cells';
 import { RowActions } from './row-actions';
@@ -53,7 +54,7 @@ export const MountRow = memo(function MountRow({ id, rowIndex, top, height }: Pr
       onFocus={() => select(id)}
     >
       <div role="cell" className="cell cell--path" title={row.path}>
-        <PathText path={row.path} />
+        <MountPath path={row.path} />
       </div>
       <div role="cell" className="cell cell--source" title={row.source}>
         <PathText path={row.source} />

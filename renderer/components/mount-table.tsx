@@ -5,9 +5,11 @@
  * The scroll box is focusable so the keyboard can scroll it.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useLayoutEffect, useRef } from 'react';
+import { useCallback, useLayoutEffect, useRef, type Ref } from 'react';
 import { selectVisibleIds } from '../store/selectors';
+import { SORTABLE_COLUMNS, type SortColumn } from '../store/sort-rows';
 import { useApp } from '../store/store';
+import { PathColumnContext, usePathColumn } from './mount-path';
 import { MountRow } from './mount-row';
 import { HEADER_HEIGHT, LINE_HEIGHT, selectRowHeights } from './row-layout';
 
@@ -31,8 +33,44 @@ const SHORT_HEADINGS: Partial<Record<(typeof COLUMNS)[number], string>> = {
   'Blocked writers': 'Writers',
 };
 
+function isSortable(name: (typeof COLUMNS)[number]): name is SortColumn {
+  return (SORTABLE_COLUMNS as readonly string[]).includes(name);
+}
+
+/**
+ * A column's heading; a sortable one is a button (Enter or Space, like any
+ * button) that cycles ascending, descending, and the table's own order, and
+ * the heading says which with aria-sort.
+ */
+function ColumnHeader({ name, cellRef }: { name: (typeof COLUMNS)[number]; cellRef?: Ref<HTMLDivElement> }) {
+  const sort = useApp((s) => (s.sort?.column === name ? s.sort.direction : null));
+  const toggleSort = useApp((s) => s.toggleSort);
+  const short = SHORT_HEADINGS[name];
+  const label = short ?? name;
+  if (!isSortable(name)) {
+    return (
+      <div role="columnheader" className={name === 'Actions' ? 'cell cell--actions' : 'cell'} aria-label={short ? name : undefined} title={short ? name : undefined} ref={cellRef}>
+        {label}
+      </div>
+    );
+  }
+  return (
+    <div role="columnheader" className="cell" aria-sort={sort ?? undefined} aria-label={short ? name : undefined} ref={cellRef}>
+      <button type="button" className="sort-button" onClick={() => toggleSort(name)} aria-label={name} title={`Sort by ${name.toLowerCase()}`}>
+        {label}
+        <span className="sort-button__mark" aria-hidden="true">
+          {sort === 'ascending' ? '▲' : sort === 'descending' ? '▼' : ''}
+        </span>
+      </button>
+    </div>
+  );
+}
+
 export function MountTable() {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const pathHeaderRef = useRef<HTMLDivElement>(null);
+  const pathProbeRef = useRef<HTMLSpanElement>(null);
+  const pathColumn = usePathColumn(pathHeaderRef, pathProbeRef);
   const ids = useApp(selectVisibleIds);
   const heights = useApp((s) => selectRowHeights(s, selectVisibleIds(s)));
   const loaded = useApp((s) => s.mountsLoaded);
@@ -78,23 +116,22 @@ export function MountTable() {
       >
         <div role="rowgroup" className="mount-table__head">
           <div role="row" aria-rowindex={1} className="mount-row mount-row--head">
-            {COLUMNS.map((name) => {
-              const short = SHORT_HEADINGS[name];
-              return (
-                <div role="columnheader" key={name} className="cell" aria-label={short ? name : undefined} title={short ? name : undefined}>
-                  {short ?? name}
-                </div>
-              );
-            })}
+            {COLUMNS.map((name) => (
+              <ColumnHeader key={name} name={name} cellRef={name === 'Mountpoint' ? pathHeaderRef : undefined} />
+            ))}
           </div>
         </div>
         <div role="rowgroup" className="mount-table__body" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
-            const id = ids[item.index];
-            if (id === undefined) return null;
-            return <MountRow key={id} id={id} rowIndex={item.index + 2} top={item.start - HEADER_HEIGHT} height={item.size} />;
-          })}
+          <PathColumnContext.Provider value={pathColumn}>
+            {items.map((item) => {
+              const id = ids[item.index];
+              if (id === undefined) return null;
+              return <MountRow key={id} id={id} rowIndex={item.index + 2} top={item.start - HEADER_HEIGHT} height={item.size} />;
+            })}
+          </PathColumnContext.Provider>
         </div>
+        {/* In the mountpoint cells' font: what MountPath's measurements are taken in. */}
+        <span ref={pathProbeRef} className="cell cell--path path-probe" aria-hidden="true" />
       </div>
       {!loaded ? (
         <p className="table-empty" role="status">

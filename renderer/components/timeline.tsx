@@ -1,8 +1,8 @@
 /**
  * This session's freeze windows as a plot: one lane per mountpoint, a bar
  * from freeze to thaw coloured by how it ended. Times are main's epochs, for
- * display only. A window still open is drawn to its scheduled deadline,
- * hatched, so the plot needs no clock of its own.
+ * display only. A window still open is drawn to its scheduled deadline
+ * (moved by each Extend), hatched, so the plot needs no clock of its own.
  */
 import type { FreezeWindow, ThawCause } from '../../app/domain';
 import { assertNever } from '../../app/errors';
@@ -17,6 +17,7 @@ export function endingOf(cause: ThawCause | null): Ending {
     case 'request':
       return 'request';
     case 'deadline':
+    case 'backup-window':
       return 'deadline';
     case 'external':
       return 'external';
@@ -50,13 +51,13 @@ const AXIS_HEIGHT = 24;
 const MIN_SPAN_MS = 60_000;
 
 function endOf(w: FreezeWindow): number {
-  return w.thawedAt ?? w.frozenAt + w.timeoutMs;
+  return w.thawedAt ?? w.deadlineAt;
 }
 
 export function describeWindow(w: FreezeWindow): string {
   const held = w.heldMs ?? (w.thawedAt !== null ? w.thawedAt - w.frozenAt : null);
   const start = `${w.path} frozen at ${formatClock(w.frozenAt)}`;
-  if (w.endedBy === null || held === null) return `${start}, still frozen (auto-thaw after ${formatDuration(w.timeoutMs / 1000)})`;
+  if (w.endedBy === null || held === null) return `${start}, still frozen (auto-thaw at ${formatClock(w.deadlineAt)})`;
   return `${start} for ${formatDuration(held / 1000)}, ${THAW_CAUSE_LABELS[w.endedBy]}`;
 }
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { backupPlanSchema } from '../../app/backup-schema';
 import { draftFromPlan, draftToPlan, emptyDraft, mountOf, parseArgv, problemsFromServer, withMethod, type PlanDraft } from './backup-draft';
+import type { DraftContext } from './draft-limits';
+
+function tableOf(paths: string[], extra: Partial<DraftContext> = {}): DraftContext {
+  return { mounts: paths.map((path) => ({ path, fsType: 'ext4', dangerous: false })), maxFreezeMs: 900_000, ...extra };
+}
 
 function draft(patch: Partial<PlanDraft> = {}): PlanDraft {
   return { ...emptyDraft(), name: 'nightly', mounts: ['/srv/db', '/srv/log'], snapshotDir: '/var/snap', ...patch };
@@ -33,15 +38,25 @@ describe('draft to plan', () => {
     expect(Object.keys(problems).sort()).toEqual(['hold', 'keep', 'mounts', 'name', 'quiesce', 'snapshotDir']);
   });
 
-  it('refuses a hold window longer than the quiesce window', () => {
-    expect(draftToPlan(draft({ holdS: '90', quiesceS: '60' })).problems.hold).toMatch(/fit in the quiesce window/);
+  it('refuses a quiesce window that cannot contain the hold window, on the quiesce field', () => {
+    const { problems } = draftToPlan(draft({ holdS: '90', quiesceS: '60' }));
+    expect(problems).toEqual({ quiesce: 'The quiesce window contains the hold window (90 s): make it at least that long, or shorten the hold window.' });
+  });
+
+  it('checks every seconds field against its real limit, in words', () => {
+    const helper = tableOf(['/srv/db', '/srv/log'], { maxFreezeMs: 120_000 });
+    expect(draftToPlan(draft({ holdS: '121', quiesceS: '600' }), helper).problems).toEqual({ hold: 'The hold window can be at most 120 s (2 min): the helper’s limit for a freeze.' });
+    expect(draftToPlan(draft({ quiesceS: '0' })).problems).toEqual({ quiesce: 'The quiesce window must be at least 1 s.' });
+    const hook = { enabled: true, argv: 'x', shell: false, timeoutS: '30', readyLine: 'READY', releaseTimeoutS: '601' };
+    expect(draftToPlan(draft({ hold: hook })).problems).toEqual({ holdHookReleaseTimeout: 'The release timeout can be at most 600 s (10 min).' });
+    expect(draftToPlan(draft({ hold: { ...hook, releaseTimeoutS: '0.1' } })).problems).toEqual({});
   });
 
   it('refuses a snapshot folder on a member: the clone would be written to a frozen filesystem', () => {
-    const table = ['/', '/srv/db', '/srv/log', '/var'];
+    const table = tableOf(['/', '/srv/db', '/srv/log', '/var']);
     expect(draftToPlan(draft({ snapshotDir: '/srv/db/snaps' }), table).problems.snapshotDir).toMatch(/on \/srv\/db, which will be frozen/);
     expect(draftToPlan(draft({ snapshotDir: '/var/snap' }), table).problems).toEqual({});
-    expect(mountOf('/srv/dbx', table)).toBe('/');
+    expect(mountOf('/srv/dbx', table.mounts.map((m) => m.path))).toBe('/');
   });
 
   it('the manual method has no default hold window: the user must choose one', () => {

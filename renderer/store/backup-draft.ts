@@ -7,6 +7,7 @@
  */
 import type { BackupPlan, BackupPlanInput, CommandSpec, SnapshotMethod } from '../../app/backup';
 import { DEFAULT_HOLD_WINDOW_MS, DEFAULT_QUIESCE_WINDOW_MS, MAX_RETENTION_KEEP } from '../../app/limits';
+import { holdBound, NO_TABLE, RELEASE_RANGE, secondsInWords, secondsWithin, WINDOW_BOUND, type DraftContext } from './draft-limits';
 
 export interface CommandDraft {
   enabled: boolean;
@@ -148,13 +149,6 @@ export function parseArgv(text: string, shell: boolean): string[] {
   return text.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line.trim() !== '');
 }
 
-/** Seconds as typed (whole or with up to 3 decimals) to milliseconds; null when not a number. */
-export function parseSeconds(text: string): number | null {
-  const t = text.trim();
-  if (!/^\d+(\.\d{1,3})?$/.test(t)) return null;
-  return Math.round(Number(t) * 1000);
-}
-
 /** The mountpoint (of `mountpoints`) that holds `path`: the longest prefix. */
 export function mountOf(path: string, mountpoints: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -201,9 +195,10 @@ function add(problems: DraftProblems, field: DraftField, message: string): void 
 function buildCommand(draft: Omit<CommandDraft, 'enabled'>, field: DraftField, timeoutField: DraftField, problems: DraftProblems, what: string): CommandSpec | undefined {
   const argv = parseArgv(draft.argv, draft.shell);
   if (argv.length === 0) add(problems, field, draft.shell ? `Enter the shell command for ${what}.` : `Enter the program for ${what}, one argument per line.`);
-  const timeoutMs = parseSeconds(draft.timeoutS);
-  if (timeoutMs === null) add(problems, timeoutField, 'Enter a timeout in seconds, e.g. 30.');
-  if (argv.length === 0 || timeoutMs === null) return undefined;
+  const timeout = secondsWithin(draft.timeoutS, 'the timeout', WINDOW_BOUND);
+  if (timeout.ms === undefined) add(problems, timeoutField, timeout.problem);
+  const timeoutMs = timeout.ms;
+  if (argv.length === 0 || timeoutMs === undefined) return undefined;
   return draft.shell ? { argv, timeoutMs, shell: true } : { argv, timeoutMs };
 }
 
@@ -214,29 +209,20 @@ export interface DraftResult {
 }
 
 /** The whole check of a draft: draftToPlan, then the schema (plan-check.ts's checkDraft). */
-export type DraftCheck = (draft: PlanDraft, mountpoints: readonly string[]) => DraftResult;
+export type DraftCheck = (draft: PlanDraft, context: DraftContext) => DraftResult;
 
 /**
  * The plan the draft describes, or the problems in it, by the form's own
- * rules (the ones a user needs explained in the form's words). `mountpoints`
- * is the current mount table. The schema's checks follow in plan-check.ts.
+ * rules (the ones a user needs explained in the form's words), against the
+ * mount table and the helper's limit in `context`. The schema's checks
+ * follow in plan-check.ts.
  */
-export function draftToPlan(draft: PlanDraft, mountpoints: readonly string[] = []): DraftResult {
+export function draftToPlan(draft: PlanDraft, context: DraftContext = NO_TABLE): DraftResult {
   const problems: DraftProblems = {};
+  const mountpoints = context.mounts.map((m) => m.path);
   if (!draft.name.trim()) add(problems, 'name', 'Name the plan: letters, digits, ".", "_" or "-", up to 64.');
   if (draft.mounts.length === 0) add(problems, 'mounts', 'Pick at least one filesystem.');
-  const manual = draft.method === 'manual';
-  const holdWindowMs = parseSeconds(draft.holdS);
-  if (holdWindowMs === null) {
-    add(problems, 'hold', manual && !draft.holdS.trim()
-      ? 'Choose a hold window: how long you need to take the snapshot by hand while writes wait.'
-      : 'Enter the hold window in seconds, e.g. 10.');
-  }
-  const quiesceWindowMs = parseSeconds(draft.quiesceS);
-  if (quiesceWindowMs === null) add(problems, 'quiesce', 'Enter the quiesce window in seconds, e.g. 60.');
-  if (holdWindowMs !== null && quiesceWindowMs !== null && holdWindowMs > quiesceWindowMs) {
-    add(problems, 'hold', `The hold window must fit in the quiesce window (${draft.quiesceS.trim()} s).`);
-  }
+  const { holdWindowMs, quiesceWindowMs } = checkWindows(draft, context, problems);
 
   const plan: BackupPlanInput = {
     version: 1,
@@ -266,10 +252,11 @@ export function draftToPlan(draft: PlanDraft, mountpoints: readonly string[] = [
   if (draft.postThaw.enabled) plan.hooks!.postThaw = buildCommand(draft.postThaw, 'postThaw', 'postThawTimeout', problems, 'the post-thaw hook');
   if (draft.hold.enabled) {
     const spec = buildCommand(draft.hold, 'holdHook', 'holdHookReadyTimeout', problems, 'the hold hook');
-    const releaseTimeoutMs = parseSeconds(draft.hold.releaseTimeoutS);
-    if (releaseTimeoutMs === null) add(problems, 'holdHookReleaseTimeout', 'Enter the release timeout in seconds, e.g. 5.');
+    const release = secondsWithin(draft.hold.releaseTimeoutS, 'the release timeout', RELEASE_RANGE);
+    if (release.ms === undefined) add(problems, 'holdHookReleaseTimeout', release.problem);
+    const releaseTimeoutMs = release.ms;
     if (!draft.hold.readyLine.trim()) add(problems, 'holdHookReadyLine', 'Enter the line the hook prints when its lock is taken, e.g. READY.');
-    if (spec && releaseTimeoutMs !== null) {
+    if (spec && releaseTimeoutMs !== undefined) {
       plan.hooks!.hold = { argv: spec.argv, ...(spec.shell && { shell: true }), readyLine: draft.hold.readyLine.trim(), readyTimeoutMs: spec.timeoutMs, releaseTimeoutMs };
     }
   }
@@ -281,6 +268,28 @@ export function draftToPlan(draft: PlanDraft, mountpoints: readonly string[] = [
   }
 
   return Object.keys(problems).length === 0 ? { plan, problems } : { plan: null, problems };
+}
+
+/**
+ * The two windows, each within its own limits (the hold window's are the
+ * helper's); then the quiesce window must contain the hold window, which is
+ * the quiesce window's problem: it is the one that holds the other.
+ */
+function checkWindows(draft: PlanDraft, context: DraftContext, problems: DraftProblems): { holdWindowMs: number | undefined; quiesceWindowMs: number | undefined } {
+  let holdWindowMs: number | undefined;
+  if (draft.method === 'manual' && !draft.holdS.trim()) {
+    add(problems, 'hold', 'Choose a hold window: how long you need to take the snapshot by hand while writes wait.');
+  } else {
+    const hold = secondsWithin(draft.holdS, 'the hold window', holdBound(draft.method, draft.mounts, context));
+    if (hold.ms === undefined) add(problems, 'hold', hold.problem);
+    holdWindowMs = hold.ms;
+  }
+  const quiesce = secondsWithin(draft.quiesceS, 'the quiesce window', WINDOW_BOUND);
+  if (quiesce.ms === undefined) add(problems, 'quiesce', quiesce.problem);
+  else if (holdWindowMs !== undefined && holdWindowMs > quiesce.ms) {
+    add(problems, 'quiesce', `The quiesce window contains the hold window (${secondsInWords(holdWindowMs)}): make it at least that long, or shorten the hold window.`);
+  }
+  return { holdWindowMs, quiesceWindowMs: quiesce.ms };
 }
 
 /** The problems that belong to one step. */

@@ -9,12 +9,19 @@
  */
 import type { BackupPlan } from '../../app/backup';
 import { draftFromPlan, draftToPlan, emptyDraft, problemsFromServer, STEP_OF_FIELD, WIZARD_STEPS, withMethod, type DraftField, type DraftProblems, type DraftResult, type WizardStep } from './backup-draft';
+import type { DraftContext } from './draft-limits';
+import { selectTimeoutLimits } from './selectors';
 import { settle } from './settle';
 import type { BackupPlansSlice } from './backup-types';
 import type { AppState, SliceCreator } from './types';
 
-function mountpointsOf(s: AppState): string[] {
-  return s.mountOrder.map((id) => s.mountsById[id]?.path).filter((p): p is string => p !== undefined);
+/** The mount table and the helper's limit, as the wizard's checks need them now. */
+function draftContext(s: AppState): DraftContext {
+  const mounts = s.mountOrder.flatMap((id) => {
+    const row = s.mountsById[id];
+    return row ? [{ path: row.path, fsType: row.fsType, dangerous: row.danger.length > 0 }] : [];
+  });
+  return { mounts, maxFreezeMs: selectTimeoutLimits(s).maxMs };
 }
 
 /** The first step (of `steps`) with a problem. */
@@ -38,10 +45,10 @@ export const createBackupPlansSlice: SliceCreator<BackupPlansSlice> = (set, get,
       (error: unknown) => ({ check: null, error }),
     );
     const s = get();
-    const mountpoints = mountpointsOf(s);
-    if (loaded.check) return loaded.check(s.draft, mountpoints);
+    const context = draftContext(s);
+    if (loaded.check) return loaded.check(s.draft, context);
     const reason = loaded.error instanceof Error ? loaded.error.message : String(loaded.error);
-    const { problems } = draftToPlan(s.draft, mountpoints);
+    const { problems } = draftToPlan(s.draft, context);
     return { plan: null, problems: { ...problems, general: `The plan could not be checked (${reason}). Reload the window, then try again.` } };
   }
 
@@ -180,7 +187,7 @@ function fieldsOfDraftKey(key: string): DraftField[] {
   const map: Record<string, DraftField[]> = {
     name: ['name'], mounts: ['mounts'], method: ['method', 'command', 'snapshotDir', 'btrfsDir', 'checklist', 'hold'],
     command: ['command', 'commandTimeout'], snapshotDir: ['snapshotDir'], btrfsDir: ['btrfsDir'], checklist: ['checklist'],
-    holdS: ['hold'], quiesceS: ['quiesce', 'hold'], preFreeze: ['preFreeze', 'preFreezeTimeout'],
+    holdS: ['hold', 'quiesce'], quiesceS: ['quiesce', 'hold'], preFreeze: ['preFreeze', 'preFreezeTimeout'],
     hold: ['holdHook', 'holdHookReadyLine', 'holdHookReadyTimeout', 'holdHookReleaseTimeout'], postThaw: ['postThaw', 'postThawTimeout'],
     destination: ['destination'], keep: ['keep'],
   };

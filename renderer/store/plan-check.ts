@@ -9,8 +9,8 @@
 import { backupPlanSchema } from '../../app/backup-schema';
 import { draftToPlan, fieldOfPath, type DraftCheck, type DraftProblems } from './backup-draft';
 
-export const checkDraft: DraftCheck = (draft, mountpoints) => {
-  const result = draftToPlan(draft, mountpoints);
+export const checkDraft: DraftCheck = (draft, context) => {
+  const result = draftToPlan(draft, context);
   if (!result.plan) return result;
   const parsed = backupPlanSchema.safeParse(result.plan);
   if (parsed.success) return result;

@@ -3,9 +3,10 @@
  * inputs and result, so a component subscribed to them re-renders only when
  * the answer really changes (zustand compares results with Object.is).
  */
-import type { MountRow } from '../../app/domain';
+import type { MountRow, FreezeWindow } from '../../app/domain';
 import { DEFAULT_MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../../app/limits';
 import { deadlineFrom } from '../format';
+import { sortIds } from './sort-rows';
 import type { AppState } from './types';
 
 /** Remembers the last call: same arguments (by identity) give the same result object. */
@@ -40,10 +41,16 @@ const visibleIds = rememberLast(
   },
 );
 
-/** Ids of the rows to show, in table order, after the search box and the pseudo toggle. */
+const sortedIds = rememberLast(sortIds);
+
+/** Ids of the rows to show, after the search box and the pseudo toggle, in the chosen column's order (else the table's). */
 export function selectVisibleIds(s: AppState): readonly string[] {
-  return visibleIds(s.mountsById, s.mountOrder, s.search, s.showPseudo);
+  const ids = visibleIds(s.mountsById, s.mountOrder, s.search, s.showPseudo);
+  // Only the countdown column reads receivedAt: other sorts keep their result while a row's countdown is refreshed.
+  return sortedIds(ids, s.sort, s.mountsById, s.sort?.column === 'Auto-thaw in' ? s.receivedAt : NO_TIMES);
 }
+
+const NO_TIMES: Readonly<Record<string, number>> = {};
 
 export const selectRow =
   (id: string) =>
@@ -142,3 +149,9 @@ export function siblingPaths(s: AppState, id: string): string[] {
   if (!row) return [];
   return row.bindSiblings.map((sib) => s.mountsById[sib]?.path ?? sib);
 }
+
+/** The last freeze window of a filesystem (by superblock) this session, or undefined. */
+export const selectLastWindow =
+  (majorMinor: string) =>
+  (s: AppState): FreezeWindow | undefined =>
+    s.history.findLast((w) => w.majorMinor === majorMinor);

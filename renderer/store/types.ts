@@ -8,6 +8,7 @@ import type { AppInfo, FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsS
 import type { AppErrorShape } from '../../app/errors';
 import type { DraftCheck } from './backup-draft';
 import type { BackupSlice } from './backup-types';
+import type { SortColumn, SortOrder } from './sort-rows';
 
 export type RowAction = 'freeze' | 'thaw' | 'extend' | 'probe';
 
@@ -86,6 +87,8 @@ export interface UiSlice {
   expanded: Readonly<Record<string, true>>;
   /** Rows whose list of danger reasons is open (same reason). */
   dangerExpanded: Readonly<Record<string, true>>;
+  /** The column the table is sorted by; null: the mount table's own order. */
+  sort: SortOrder | null;
   setSearch(text: string): void;
   setShowPseudo(show: boolean): void;
   select(id: string | null): void;
@@ -94,6 +97,8 @@ export interface UiSlice {
   setTheme(theme: ThemeChoice): void;
   toggleExpanded(id: string): void;
   toggleDangerExpanded(id: string): void;
+  /** Sort by this column: ascending, then descending, then back to the table's order. */
+  toggleSort(column: SortColumn): void;
 }
 
 export type AppState = MountsSlice & FreezeActionsSlice & HelperSlice & HistorySlice & NoticesSlice & UiSlice & BackupSlice;

@@ -1,4 +1,5 @@
-/** What the user is looking at: search, toggles, selection, the open dialog, theme. */
+/** What the user is looking at: search, toggles, sorting, selection, the open dialog, theme. */
+import { nextSort } from './sort-rows';
 import type { SliceCreator, UiSlice } from './types';
 
 export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
@@ -9,6 +10,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   theme: 'system',
   expanded: {},
   dangerExpanded: {},
+  sort: null,
 
   setSearch(text) {
     set({ search: text });
@@ -33,6 +35,9 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   },
   toggleDangerExpanded(id) {
     set((s) => ({ dangerExpanded: toggled(s.dangerExpanded, id) }));
+  },
+  toggleSort(column) {
+    set((s) => ({ sort: nextSort(s.sort, column) }));
   },
 });
 

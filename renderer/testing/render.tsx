@@ -42,7 +42,8 @@ export async function loadBackupsView(): Promise<void> {
       <LazyBackupsView />
     </StoreContext.Provider>,
   );
-  await view.findByRole('button', { name: 'New plan' });
+  // A safety bound, not a speed goal: on a loaded machine transforming the chunk's modules takes seconds.
+  await view.findByRole('button', { name: 'New plan' }, { timeout: 30_000 });
   view.unmount();
   await import('../store/plan-check');
 }

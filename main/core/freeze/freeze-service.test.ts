@@ -76,11 +76,24 @@ describe('freeze and thaw', () => {
     const extended = await t.ok<FreezeInfo>('freeze.extend', { id: 'm51', timeoutMs: 20_000 });
     expect(extended.remainingMs).toBeGreaterThan(19_000);
     expect(extended.timeoutMs).toBe(20_000);
+    // The timeline draws the deadline Extend set, not the first one.
+    const [window] = await t.ok<FreezeWindow[]>('history.list');
+    expect(window!.deadlineAt - Date.now()).toBeGreaterThan(19_000);
+    expect(window!.deadlineAt - window!.frozenAt).toBeGreaterThan(window!.timeoutMs);
     t.helper().failNext.set('extend', new HelperError('HOLD_LIMIT', 'at most 100 ms more is allowed'));
     const refused = await t.call('freeze.extend', { id: 'm50', timeoutMs: 20_000 });
     expect(refused).toEqual({ ok: false, error: { code: 'HOLD_LIMIT', message: 'at most 100 ms more is allowed' } });
     expect((await row('m50')).freeze).toMatchObject({ state: 'frozen', lastError: { code: 'HOLD_LIMIT' } });
-    await expect(t.call('freeze.extend', { id: 'm55', timeoutMs: 5000 })).resolves.toMatchObject({ error: { code: 'NOT_HELD' } });
+    await expect(t.call('freeze.extend', { id: 'm55', timeoutMs: 5000 })).resolves.toMatchObject({ error: { code: 'NOT_FROZEN' } });
+  });
+
+  it('an Extend that comes after the deadline thawed it says it is not frozen any more, not that someone else froze it', async () => {
+    t = await startTestCore();
+    await t.ok('freeze.start', { id: 'm50', timeoutMs: 5000 });
+    t.helper().expire('7:0', 'deadline');
+    await t.waitForEvent('mount.updated', (r) => r.id === 'm50' && r.freeze.state === 'thawed');
+    const refused = await t.call('freeze.extend', { id: 'm50', timeoutMs: 20_000 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FROZEN', message: expect.stringMatching(/not frozen any more/) } });
   });
 
   it('is BUSY while another action on the same filesystem is in flight, and shows freezing meanwhile', async () => {

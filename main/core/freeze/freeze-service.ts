@@ -5,12 +5,12 @@
  * "Frozen elsewhere" is learned only from a freeze that meets EBUSY or a
  * probe the user asked for: nothing here probes behind the user's back.
  */
-import type { FreezeInfo, Notice } from '../../../app/domain';
+import type { FreezeInfo, Notice, ThawCause } from '../../../app/domain';
 import { assertNever } from '../../../app/errors';
 import { HelperError } from '../../helper/helper-error';
 import type * as p from '../../helper/protocol';
 import { CoreError, toErrorShape } from '../core-error';
-import { freezeFailed, thawFailed } from './user-messages';
+import { freezeFailed, nothingToExtend, thawFailed, type Failure } from './user-messages';
 import { FreezeFailures } from './failure-rollback';
 import { FreezeGroup, type GroupFreeze } from './group-freeze';
 import type { FreezeHistory } from './history';
@@ -147,12 +147,15 @@ export class FreezeService {
   async extend(id: string, timeoutMs: number): Promise<FreezeInfo> {
     const row = this.row(id);
     return this.act(row, async (key, helper, before) => {
-      if (!isHeld(before)) throw new HelperError('NOT_HELD', `${row.path} is not frozen by this app, so it has no deadline to move.`);
+      if (!isHeld(before)) throw nothingToExtend(row.path, before);
       this.ledger.asked.set(key, timeoutMs);
       try {
         const result = await helper.extend({ mountId: before.heldMountId! }, timeoutMs);
         this.ledger.extended(result.mount, result.remainingMs);
       } catch (error) {
+        // Its deadline (or a thaw) got there first: the helper's thawed event came before this reply.
+        const now = this.ledger.get(key)!;
+        if ((error as Failure).code === 'NOT_HELD' && !isHeld(now)) throw nothingToExtend(row.path, now);
         const failure = freezeFailed(error, { dangerous: row.danger.length > 0, timeoutMs, maxTimeoutMs: helper.hello.maxTimeoutMs });
         this.ledger.patch(key, { lastError: toErrorShape(failure).shape });
         throw failure;
@@ -194,8 +197,8 @@ export class FreezeService {
   }
 
   /** Thaw what freezeGroup froze, last member first; the first failure is thrown after all were tried. */
-  thawGroup(group: GroupFreeze): Promise<void> {
-    return this.group.thaw(group);
+  thawGroup(group: GroupFreeze, cause?: ThawCause): Promise<void> {
+    return this.group.thaw(group, cause);
   }
 
   /** Thaw everything this app holds (the helper's events update each row). Never starts a helper. */

@@ -4,6 +4,7 @@
  * last member first. Each row shows frozen by this app as with a single
  * freeze; the ledger holds the states, as for freeze-service.
  */
+import type { ThawCause } from '../../../app/domain';
 import { HelperError } from '../../helper/helper-error';
 import type * as p from '../../helper/protocol';
 import { CoreError, toErrorShape } from '../core-error';
@@ -89,7 +90,7 @@ export class FreezeGroup {
    * longer held (a deadline or the user got there first). Every member is
    * tried; the first failure is thrown after all were.
    */
-  async thaw(group: GroupFreeze): Promise<void> {
+  async thaw(group: GroupFreeze, cause?: ThawCause): Promise<void> {
     const { ledger } = this.deps;
     const helper = this.deps.helper.running();
     if (!helper) return; // the helper is gone: its guardian thawed what it held
@@ -99,6 +100,7 @@ export class FreezeGroup {
       const s = ledger.get(key);
       if (!s || !isHeld(s)) continue;
       ledger.patch(key, { state: 'thawing', lastError: undefined });
+      if (cause) ledger.thawCauses.set(key, cause);
       try {
         await helper.thaw({ mountId: s.heldMountId! });
         if (!isHeld(ledger.get(key)!)) ledger.patch(key, { ...thawedPatch(), lastError: undefined });
@@ -110,6 +112,8 @@ export class FreezeGroup {
         }
         this.deps.failures.afterThawError(key, true, failure.code, toErrorShape(failure).shape);
         firstFailure ??= failure;
+      } finally {
+        ledger.thawCauses.delete(key);
       }
     }
     if (firstFailure) throw firstFailure;

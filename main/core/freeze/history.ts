@@ -23,11 +23,18 @@ export class FreezeHistory {
     return this.open.has(key);
   }
 
-  opened(key: string, window: Pick<FreezeWindow, 'path' | 'fsType' | 'majorMinor' | 'frozenAt' | 'timeoutMs'>): void {
+  opened(key: string, window: Pick<FreezeWindow, 'path' | 'fsType' | 'majorMinor' | 'frozenAt' | 'timeoutMs' | 'deadlineAt'>): void {
     if (this.open.has(key)) return;
     const id = `w${++this.seq}`;
     this.open.set(key, id);
     this.replace([...this.windows, { id, ...window, thawedAt: null, heldMs: null, endedBy: null }]);
+  }
+
+  /** An Extend moved the open window's deadline. */
+  extended(key: string, deadlineAt: number): void {
+    const id = this.open.get(key);
+    if (id === undefined) return;
+    this.replace(this.windows.map((w) => (w.id === id ? { ...w, deadlineAt } : w)));
   }
 
   closed(key: string, end: { thawedAt: number; heldMs: number | null; endedBy: ThawCause }): void {

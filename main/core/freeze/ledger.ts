@@ -32,6 +32,8 @@ export class FreezeLedger {
   private readonly states = new Map<string, SuperblockState>();
   /** The timeoutMs of a freeze or extend in flight, for the event that precedes its reply. */
   readonly asked = new Map<string, number>();
+  /** Why a thaw in flight was asked for, when it is more than a request (a backup run's window ran out). */
+  readonly thawCauses = new Map<string, ThawCause>();
   private readonly eventCounts = new Map<string, number>();
   private writersTimer: NodeJS.Timeout | undefined;
   private writersPolling = false;
@@ -95,7 +97,7 @@ export class FreezeLedger {
       elsewhereSince: undefined,
       lastError: undefined,
     }, mount);
-    this.deps.history.opened(key, { path: mount.path, fsType: mount.fsType, majorMinor: key, frozenAt, timeoutMs });
+    this.deps.history.opened(key, { path: mount.path, fsType: mount.fsType, majorMinor: key, frozenAt, timeoutMs, deadlineAt: this.deps.now() + remainingMs });
   }
 
   /** The helper sent an event about this filesystem (see eventsSeen). */
@@ -119,6 +121,7 @@ export class FreezeLedger {
     const s = this.states.get(key);
     if (!s || !isHeld(s)) return;
     this.patch(key, { deadlineMono: this.deps.mono() + remainingMs, timeoutMs: this.asked.get(key) ?? remainingMs, lastError: undefined });
+    this.deps.history.extended(key, this.deps.now() + remainingMs);
   }
 
   thawed(mount: Pick<p.MountInfo, 'path' | 'majorMinor'>, reason: p.ThawReason, heldMs: number | null, alreadyThawed: boolean): void {
@@ -127,7 +130,7 @@ export class FreezeLedger {
     const wasHeld = (s !== undefined && isHeld(s)) || this.deps.history.isOpen(key);
     this.patch(key, thawedPatch());
     if (!wasHeld) return; // a forced thaw of someone else's freeze: no window of ours ended
-    const endedBy: ThawCause = alreadyThawed ? 'external' : reason;
+    const endedBy: ThawCause = alreadyThawed ? 'external' : reason === 'request' ? (this.thawCauses.get(key) ?? reason) : reason;
     this.deps.history.closed(key, { thawedAt: this.deps.now(), heldMs: heldMs !== null && heldMs >= 0 ? heldMs : null, endedBy });
     const notice = thawNotice(mount.path, reason, heldMs, alreadyThawed);
     if (notice) this.deps.notify({ ...notice, code: `thawed:${reason}` });

@@ -2,7 +2,7 @@
  * How freeze-service turns the helper's refusals into messages a user can
  * act on, and what each kind of thaw tells the user.
  */
-import type { Notice } from '../../../app/domain';
+import type { Notice, FreezeState } from '../../../app/domain';
 import { assertNever, type ErrorCode } from '../../../app/errors';
 import { DANGEROUS_MAX_TIMEOUT_MS } from '../../../app/limits';
 import { HelperError } from '../../helper/helper-error';
@@ -26,6 +26,12 @@ export function freezeFailed(error: unknown, ctx: { dangerous: boolean; timeoutM
     default:
       return failure;
   }
+}
+
+/** An Extend of a filesystem this app does not hold (any more): what is true of it now. */
+export function nothingToExtend(path: string, now: { state: FreezeState }): HelperError {
+  if (now.state === 'frozen-elsewhere') return new HelperError('NOT_HELD', `${path} is frozen by another program, not by Freezeframe: there is no deadline of ours to move.`);
+  return new HelperError('NOT_FROZEN', `${path} is not frozen any more (its deadline or a thaw came first): there is nothing to extend. Freeze it again if you still need it.`);
 }
 
 export function thawFailed(error: unknown): Failure {

@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../app';
-import { makeRow } from '../../testing/fake-api';
+import { fail, makeRow } from '../../testing/fake-api';
 import { renderWithStore, sizeScrollBoxesEachTest, storeWith } from '../../testing/render';
 
 sizeScrollBoxesEachTest();
@@ -130,6 +130,46 @@ describe('Extend and forced Thaw', () => {
     fireEvent.change(timeoutField(), { target: { value: '300' } });
     await act(async () => within(dialog).getByRole('button', { name: 'Extend' }).click());
     expect(api.calls.find((c) => c.method === 'freeze.extend')?.params).toEqual({ id: 'm1', timeoutMs: 300_000 });
+  });
+
+  it('Extend left open past the deadline says it thawed itself at its deadline, and offers Freeze again', async () => {
+    const frozen = makeRow('m1', { path: '/srv/data' }, { state: 'frozen', remainingMs: 2_000, timeoutMs: 2_000, frozenAt: 0 });
+    const { store, api } = storeWith([frozen]);
+    renderWithStore(<App />, store, api);
+    act(() => within(screen.getByRole('row', { name: '/srv/data' })).getByRole('button', { name: 'Extend' }).click());
+    const thawedAt = Date.UTC(2025, 0, 1, 13, 5, 7);
+    act(() => {
+      store.getState().applyHistory([{ id: 'w1', path: '/srv/data', fsType: 'ext4', majorMinor: '7:1', frozenAt: thawedAt - 2_000, timeoutMs: 2_000, deadlineAt: thawedAt, thawedAt, heldMs: 2_000, endedBy: 'deadline' }]);
+      store.getState().applyRow({ ...frozen, freeze: { state: 'thawed', writers: [] } });
+    });
+    const dialog = screen.getByRole('dialog', { name: 'Extend /srv/data' });
+    expect(dialog.textContent).toMatch(/is not frozen any more: it thawed by itself at its deadline at \d\d:\d\d:\d\d\. Nothing was extended\./);
+    expect(dialog.textContent).not.toMatch(/someone else|another program/);
+    expect(within(dialog).queryByRole('button', { name: 'Extend' })).toBeNull();
+    act(() => within(dialog).getByRole('button', { name: 'Freeze again' }).click());
+    expect(screen.getByRole('dialog', { name: 'Freeze /srv/data' })).toBeTruthy();
+  });
+
+  it('an Extend refused because the deadline came first keeps the dialog open with the truth, not "someone else froze it"', async () => {
+    // The reply overtakes the row's update: the row still shows frozen when NOT_FROZEN comes back.
+    const { store, api } = storeWith([makeRow('m1', { path: '/srv/data' }, { state: 'frozen', remainingMs: 1, timeoutMs: 2_000, frozenAt: 0 })]);
+    api.handlers['freeze.extend'] = () => fail('NOT_FROZEN', '/srv/data is not frozen any more');
+    renderWithStore(<App />, store, api);
+    act(() => within(screen.getByRole('row', { name: '/srv/data' })).getByRole('button', { name: 'Extend' }).click());
+    const dialog = screen.getByRole('dialog', { name: 'Extend /srv/data' });
+    await act(async () => within(dialog).getByRole('button', { name: 'Extend' }).click());
+    expect(screen.getByRole('dialog', { name: 'Extend /srv/data' }).textContent).toContain('is not frozen any more: it thawed before the Extend arrived. Nothing was extended.');
+    expect(document.body.textContent).not.toMatch(/someone else froze it/);
+  });
+
+  it('an Extend refused for another reason closes the dialog and leaves the reason on the row', async () => {
+    const { store, api } = storeWith([makeRow('m1', { path: '/srv/data' }, { state: 'frozen', remainingMs: 20_000, timeoutMs: 2_000, frozenAt: 0 })]);
+    api.handlers['freeze.extend'] = () => fail('HOLD_LIMIT');
+    renderWithStore(<App />, store, api);
+    act(() => within(screen.getByRole('row', { name: '/srv/data' })).getByRole('button', { name: 'Extend' }).click());
+    await act(async () => within(screen.getByRole('dialog')).getByRole('button', { name: 'Extend' }).click());
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(within(screen.getByRole('row', { name: '/srv/data' })).getByRole('note').textContent).toContain('HOLD_LIMIT');
   });
 
   it('Thaw of a filesystem frozen elsewhere asks first, then forces', async () => {

@@ -134,7 +134,10 @@ export function VerificationSection({ report }: { report: BackupReport }) {
             <tr key={v.mountpoint} aria-label={`Verification of ${v.mountpoint}`} data-ok={v.ok}>
               <th scope="row">{v.mountpoint}</th>
               <td className="mono">{v.argv.join(' ')}</td>
-              <td className={v.ok ? undefined : 'field__problem'}>{v.ok ? 'clean' : `NOT clean (exit ${v.exitCode ?? 'none'})`}</td>
+              <td className={v.ok ? undefined : 'field__problem'}>
+                {v.ok ? 'clean' : `NOT clean (exit ${v.exitCode ?? 'none'})`}
+                {v.note ? <p className="report-note">{v.note}</p> : null}
+              </td>
               <td>
                 <details>
                   <summary>{v.tool} output</summary>

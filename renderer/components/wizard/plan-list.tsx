@@ -45,6 +45,20 @@ function PlanRow({ plan, running }: { plan: BackupPlan; running: boolean }) {
   );
 }
 
+/** Where the plans are, and the command that runs one unattended (a packaged app's, or the source tree's). */
+function PlansFolder() {
+  const plansDir = useApp((s) => s.appInfo?.plansDir);
+  const development = useApp((s) => s.appInfo?.development ?? false);
+  if (!plansDir) return null;
+  const command = development ? 'npm run backup -- --plan' : 'freezeframe backup --plan';
+  return (
+    <p className="muted plan-list__folder">
+      Saved in <code className="mono">{plansDir}</code>, one file per plan; <code className="mono">{`${command} ${plansDir}/NAME.json`}</code> runs one
+      unattended.
+    </p>
+  );
+}
+
 export function PlanList() {
   const plans = useApp((s) => s.plans);
   const newPlan = useApp((s) => s.newPlan);
@@ -59,6 +73,7 @@ export function PlanList() {
           New plan
         </button>
       </div>
+      <PlansFolder />
       {plans.length === 0 ? (
         <p className="muted">No plans yet. A plan says what to freeze together, how to snapshot it, and where the backup goes; it also runs unattended from the command line.</p>
       ) : (

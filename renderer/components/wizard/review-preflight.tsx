@@ -27,12 +27,35 @@ function MemberRow({ member }: { member: PreflightMember }) {
   );
 }
 
+/**
+ * The longest anything stays frozen, in one sentence. btrfs members of a
+ * btrfs plan are snapshotted atomically, not frozen: say so, rather than
+ * "frozen for at most 0 s".
+ */
+function MaxFrozen({ preflight }: { preflight: Preflight }) {
+  const atomic = preflight.members.filter((m) => m.capture === 'atomic-snapshot').map((m) => m.mountpoint);
+  const frozen = preflight.members.filter((m) => m.capture === 'frozen').map((m) => m.mountpoint);
+  const notFrozen =
+    atomic.length === 0 ? null : `${atomic.join(', ')} ${atomic.length === 1 ? 'is' : 'are'} btrfs, snapshotted atomically, not frozen (a btrfs snapshot needs no freeze).`;
+  if (frozen.length === 0) {
+    return (
+      <p className="preflight__max">
+        <strong>Nothing is frozen:</strong> {notFrozen ?? 'no member is captured by a freeze.'}
+      </p>
+    );
+  }
+  return (
+    <p className="preflight__max">
+      Frozen for at most <strong>{formatSpan(preflight.maxFrozenMs)}</strong>: the hold window, which is also the helper’s auto-thaw deadline.
+      {notFrozen ? ` Frozen: ${frozen.join(', ')}; ${notFrozen}` : null}
+    </p>
+  );
+}
+
 export function PreflightView({ preflight, preSync }: { preflight: Preflight; preSync: boolean }) {
   return (
     <div className="preflight">
-      <p className="preflight__max">
-        Frozen for at most <strong>{formatSpan(preflight.maxFrozenMs)}</strong>: the hold window, which is also the helper’s auto-thaw deadline.
-      </p>
+      <MaxFrozen preflight={preflight} />
       <div className="table-scroll">
         <table className="data-table">
           <caption>Members</caption>

@@ -77,6 +77,7 @@ function MethodOptions() {
       return (
         <CommandFields
           name="Snapshot command"
+          role="snapshot"
           value={draft.command}
           onChange={(patch) => update({ command: { ...draft.command, ...patch } })}
           problem={problems.command}

@@ -4,7 +4,7 @@
  */
 import type { CommandDraft, HoldHookDraft } from '../../store/backup-draft';
 import { useApp } from '../../store/store';
-import { CommandFields } from './command-fields';
+import { CommandFields, type CommandRole } from './command-fields';
 import { CheckField, SecondsField, TextField } from './fields';
 
 export function StepHooks() {
@@ -20,6 +20,7 @@ export function StepHooks() {
       <p className="field__hint">All optional. Hooks run as you, never as root; a plan that needs more can call sudo itself.</p>
       <CommandHook
         name="Pre-freeze hook"
+        role="pre-freeze"
         hint="Before the freeze, e.g. to flush a database or pause a queue. If it fails, nothing is frozen."
         value={draft.preFreeze}
         onChange={setPre}
@@ -37,6 +38,7 @@ export function StepHooks() {
           <>
             <CommandFields
               name="Hold hook"
+              role="hold"
               value={draft.hold}
               onChange={setHold}
               problem={problems.holdHook}
@@ -59,6 +61,7 @@ export function StepHooks() {
       </section>
       <CommandHook
         name="Post-thaw hook"
+        role="post-thaw"
         hint="After the thaw, e.g. to resume what the pre-freeze hook paused. It runs even when the snapshot failed."
         value={draft.postThaw}
         onChange={setPost}
@@ -70,11 +73,21 @@ export function StepHooks() {
 }
 
 /** A hook that is one command: a box to turn it on, then its fields. */
-function CommandHook({ name, hint, value, onChange, problem, timeoutProblem }: { name: string; hint: string; value: CommandDraft; onChange: (patch: Partial<CommandDraft>) => void; problem?: string; timeoutProblem?: string }) {
+interface CommandHookProps {
+  name: string;
+  role: CommandRole;
+  hint: string;
+  value: CommandDraft;
+  onChange: (patch: Partial<CommandDraft>) => void;
+  problem?: string;
+  timeoutProblem?: string;
+}
+
+function CommandHook({ name, role, hint, value, onChange, problem, timeoutProblem }: CommandHookProps) {
   return (
     <section className="hook" aria-label={name}>
       <CheckField label={`Run a ${name.toLowerCase()}`} checked={value.enabled} onChange={(enabled) => onChange({ enabled })} hint={hint} />
-      {value.enabled ? <CommandFields name={name} value={value} onChange={onChange} problem={problem} timeoutProblem={timeoutProblem} /> : null}
+      {value.enabled ? <CommandFields name={name} role={role} value={value} onChange={onChange} problem={problem} timeoutProblem={timeoutProblem} /> : null}
     </section>
   );
 }

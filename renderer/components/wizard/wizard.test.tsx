@@ -54,7 +54,7 @@ describe('the wizard', () => {
     expect(screen.getByRole('heading', { name: /Step 1/ })).toBeTruthy();
     expect(field('Plan name').getAttribute('aria-invalid')).toBe('true');
     expect(problemOf('Plan name')).toMatch(/Name the plan/);
-    expect(problemOf('Hold window (seconds)')).toBe('The hold window must fit in the quiesce window (60 s).');
+    expect(problemOf('Quiesce window (seconds)')).toBe('The quiesce window contains the hold window (90 s): make it at least that long, or shorten the hold window.');
     expect(screen.getByText('Pick at least one filesystem.')).toBeTruthy();
   });
 

@@ -4,7 +4,7 @@
  * tests can pass small fakes and everything else passes the real ones
  * (real-data-movers.ts).
  */
-import type { ExportedFile, VerificationResult } from '../../../../app/backup';
+import type { ExportedFile, VerificationResult, OutputKind } from '../../../../app/backup';
 
 export interface ExportResult {
   directory: string;
@@ -31,7 +31,7 @@ export interface DataMovers {
   verifyImage(
     image: string,
     fsType: string,
-    opts: { signal?: AbortSignal; timeoutMs?: number; onOutput?(stream: 'stdout' | 'stderr', text: string): void },
+    opts: { signal?: AbortSignal; timeoutMs?: number; onOutput?(stream: 'stdout' | 'stderr', text: string, kind?: OutputKind): void },
   ): Promise<VerificationResult>;
   verifyBtrfsSnapshot(path: string): Promise<VerificationResult>;
   exportFiles(opts: { files: Array<{ source: string; name: string }>; destinationDir: string; label: string; signal?: AbortSignal; onProgress?: Progress }): Promise<ExportResult>;

@@ -11,13 +11,13 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { VerificationResult } from '../../../../app/backup';
+import type { VerificationResult, OutputKind } from '../../../../app/backup';
 import { describeOutcome, runCommand, succeeded } from '../commands/child-command';
 
 export interface VerifyOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
-  onOutput?(stream: 'stdout' | 'stderr', text: string): void;
+  onOutput?(stream: 'stdout' | 'stderr', text: string, kind?: OutputKind): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -66,6 +66,7 @@ export async function verifyImage(image: string, fsType: string, opts: VerifyOpt
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const lines: string[] = [];
+  let explained = false;
   const outcome = await runCommand({
     argv,
     timeoutMs,
@@ -74,44 +75,67 @@ export async function verifyImage(image: string, fsType: string, opts: VerifyOpt
     env: { LC_ALL: 'C' },
     onLine: (stream, text) => {
       if (lines.length <= MAX_XFS_LINES) lines.push(text);
-      opts.onOutput?.(stream, text);
+      const kind = fsType === 'xfs' ? xfsLineKind(text) : E2FSCK_BANNER.test(text) ? 'progress' : undefined;
+      // Said before the alarming lines it explains, not after them.
+      if (kind === 'expected' && !explained) {
+        explained = true;
+        opts.onOutput?.('stdout', XFS_LOG_EXPLAINED, 'note');
+      }
+      opts.onOutput?.(stream, text, kind);
     },
   });
   const tool = IMAGE_CHECKERS[fsType]!.tool;
   if (succeeded(outcome)) return { mountpoint: image, tool, argv, ok: true, exitCode: outcome.exitCode, output: outcome.tail };
   if (fsType === 'xfs' && outcome.exitCode === 1 && !outcome.timedOut && !outcome.terminated && lines.length <= MAX_XFS_LINES && onlyFrozenLogFindings(lines)) {
-    return { mountpoint: image, tool, argv, ok: true, exitCode: outcome.exitCode, output: `${outcome.tail}\n${FROZEN_XFS_NOTE}` };
+    return { mountpoint: image, tool, argv, ok: true, exitCode: outcome.exitCode, output: `${outcome.tail}\nfreezeframe: clean apart from the log. ${FROZEN_XFS_NOTE}`, note: `Clean apart from the log, as expected. ${FROZEN_XFS_NOTE}` };
   }
   return { mountpoint: image, tool, argv, ok: false, exitCode: outcome.exitCode, output: `${outcome.tail}${outcome.tail ? '\n' : ''}${tool} ${describeOutcome(outcome, timeoutMs)}` };
 }
 
 const FROZEN_XFS_NOTE =
-  'freezeframe: clean apart from the log. A frozen xfs keeps its last superblock update in the log (no unmount record), so an image of it always has a log to replay, and the lazy superblock counters are recounted at mount; xfs_repair -n reports exactly that and nothing else.';
+  'A frozen xfs keeps its last superblock update in the log (no unmount record), so an image of it always has a log to replay, and the lazy superblock counters are recounted at mount; xfs_repair -n reports exactly that and nothing else.';
+
+/** Shown before the first such line, as it streams. */
+const XFS_LOG_EXPLAINED =
+  'Expected next: an image of a frozen xfs always has a log to replay, which xfs_repair -n reads without replaying, so it prints an ALERT about the log and counters to recount. Those lines are marked expected; anything else it finds fails the check.';
 
 /**
  * Lines of `xfs_repair -n` that say nothing is wrong beyond the log an
- * image of a frozen xfs always has: progress, the image-file notices, the
- * dirty-log alert, and free/inode counter mismatches (lazy-count keeps
- * the true counts in the log and the AG headers). Any other line is a
- * finding, and fails the check.
+ * image of a frozen xfs always has: progress and the image-file notices
+ * (all on stderr), then the findings that log explains: the dirty-log
+ * alert, and free/inode counter mismatches (lazy-count keeps the true
+ * counts in the log and the AG headers). Any other line is a finding,
+ * and fails the check.
  */
-const XFS_BENIGN = [
+const XFS_PROGRESS = [
   /^Phase \d+ - [^:]*$/,
   /^ {8}- [a-z][^:]*$/,
   /^No modify flag set, skipping (phase 5|filesystem flush and exiting\.)$/,
   /^Cannot get host filesystem geometry\.$/,
   /^Repair may fail if there is a sector size mismatch between$/,
   /^the image and the host filesystem\.$/,
+  /^$/,
+];
+const XFS_LOG_FINDINGS = [
   /^ALERT: The filesystem has valuable metadata changes in a log which is being$/,
   /^ignored because the -n option was used\. {2}Expect spurious inconsistencies$/,
   /^which may be resolved by first mounting the filesystem to replay the log\.$/,
   /^sb_(fdblocks|icount|ifree|frextents) \d+, counted \d+$/,
-  /^$/,
 ];
+
+/** e2fsck's first line, its version, which it writes to stderr. */
+const E2FSCK_BANNER = /^e2fsck \d[\d.]* \([^)]*\)$/;
+
+/** How a line of xfs_repair -n reads: progress, a finding the frozen log explains, or (undefined) a finding. */
+export function xfsLineKind(line: string): OutputKind | undefined {
+  if (XFS_PROGRESS.some((re) => re.test(line))) return 'progress';
+  if (XFS_LOG_FINDINGS.some((re) => re.test(line))) return 'expected';
+  return undefined;
+}
 
 export function onlyFrozenLogFindings(lines: readonly string[]): boolean {
   const alert = lines.some((l) => l.startsWith('ALERT: The filesystem has valuable metadata changes in a log'));
-  return alert && lines.every((line) => XFS_BENIGN.some((re) => re.test(line)));
+  return alert && lines.every((line) => xfsLineKind(line) !== undefined);
 }
 
 /** A btrfs snapshot is trustworthy when it is read-only: `btrfs property get -ts <path> ro` says ro=true. */

@@ -17,7 +17,7 @@ export async function afterThaw(run: BackupRun, deps: BackupRunDeps, signal: Abo
     record,
     movers: deps.movers,
     signal,
-    output: (source, stream, text) => run.output(source, stream, text),
+    output: (source, stream, text, kind) => run.output(source, stream, text, kind),
     progress: (label, done, total) => run.setProgress(label, done, total),
   };
   const attempt = async (work: () => Promise<void>): Promise<boolean> => {

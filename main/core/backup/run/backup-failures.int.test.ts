@@ -102,6 +102,9 @@ describe.skipIf(!rootTests.ok)('backup failure paths on real loop mounts', () =>
     // Too late now: the run is over.
     const late = await t.core.dispatch('backup.confirmSnapshot', { runId: report.runId });
     expect(late.ok).toBe(false);
+    // The timeline calls it the run's deadline, not a thaw on request.
+    const windows = await t.ok<FreezeWindow[]>('history.list');
+    expect(windows.filter((w) => w.path === mounts.ext4.mountpoint).at(-1)?.endedBy).toBe('backup-window');
     await expectAllThawed(t, [mounts.ext4.mountpoint]);
   });
 

@@ -5,7 +5,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { BackupOutputLine, MemberReport } from '../../../../app/backup';
+import type { BackupOutputLine, MemberReport, OutputKind } from '../../../../app/backup';
 import { BackupError } from '../backup-error';
 import { deleteSubvolume } from '../movers/btrfs-subvolumes';
 import { imageRunDir } from './capture';
@@ -17,7 +17,7 @@ export interface AfterThawContext {
   record: RunRecord;
   movers: DataMovers;
   signal: AbortSignal;
-  output(source: BackupOutputLine['source'], stream: 'stdout' | 'stderr', text: string): void;
+  output(source: BackupOutputLine['source'], stream: 'stdout' | 'stderr', text: string, kind?: OutputKind): void;
   progress(label: string, done: number, total: number): void;
 }
 
@@ -35,7 +35,7 @@ export async function verifySnapshot(ctx: AfterThawContext): Promise<void> {
         : await ctx.movers.verifyImage(snapshot.path, member.fsType, {
             signal: ctx.signal,
             timeoutMs: VERIFY_TIMEOUT_MS,
-            onOutput: (stream, text) => ctx.output('verify', stream, text),
+            onOutput: (stream, text, kind) => ctx.output('verify', stream, text, kind),
           });
     ctx.record.verification.push({ ...result, mountpoint: member.mountpoint });
     if (ctx.signal.aborted) throw new BackupError('CANCELLED', 'Cancelled while verifying.');

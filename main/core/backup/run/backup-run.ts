@@ -10,7 +10,7 @@
  * freeze are in quiesce-phases.ts, the group's freeze and thaw in
  * group-hold.ts, those after the thaw in after-thaw-phases.ts.
  */
-import type { BackupOutputLine, BackupPhase, BackupPlan, BackupReport, BackupRunState, RunStatus } from '../../../../app/backup';
+import type { BackupOutputLine, BackupPhase, BackupPlan, BackupReport, BackupRunState, RunStatus, OutputKind } from '../../../../app/backup';
 import type { FreezeService } from '../../freeze/freeze-service';
 import type { HelperConnection } from '../../freeze/helper-supervisor';
 import type * as p from '../../../helper/protocol';
@@ -193,8 +193,8 @@ export class BackupRun {
     this.record.phase(phase, Date.now(), 'skipped', why);
   }
 
-  output(source: BackupOutputLine['source'], stream: OutputStream, text: string): void {
-    this.deps.emitOutput({ runId: this.runId, source, stream, text, at: Date.now() });
+  output(source: BackupOutputLine['source'], stream: OutputStream, text: string, kind?: OutputKind): void {
+    this.deps.emitOutput({ runId: this.runId, source, stream, text, ...(kind && { kind }), at: Date.now() });
   }
 
   setProgress(label: string, done: number, total: number): void {

@@ -76,7 +76,8 @@ export class GroupHold {
       this.deps.setPhase('thaw');
       const startedAt = Date.now();
       try {
-        await this.deps.freeze.thawGroup(group);
+        // A window that ran out is the run's deadline, not a request: the timeline says so.
+        await this.deps.freeze.thawGroup(group, record.expiredWindow ? 'backup-window' : undefined);
         record.phase('thaw', startedAt, 'ok');
       } catch (error) {
         // The helper's deadline still thaws it; say so rather than hide it.

@@ -15,7 +15,8 @@ import { jsonFileStems, readIfExists, writeFileAtomic } from './config-files';
 const approvalsSchema = z.record(z.string(), z.string().regex(/^[a-f0-9]{64}$/));
 
 export class PlanStore {
-  private readonly plansDir: string;
+  /** Where the plans are saved: shown in the Backups view. */
+  readonly plansDir: string;
   private readonly approvalsFile: string;
 
   constructor(configDir: string) {

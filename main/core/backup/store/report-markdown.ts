@@ -53,8 +53,9 @@ export function reportToMarkdown(report: BackupReport): string {
 
   if (report.verification.length) {
     push('## Verification', '', '| mountpoint | tool | result |', '|---|---|---|');
-    for (const v of report.verification) push(`| \`${v.mountpoint}\` | \`${cell(v.argv.join(' '))}\` | ${v.ok ? 'clean' : `**not clean** (exit ${v.exitCode ?? '—'})`} |`);
+    for (const v of report.verification) push(`| \`${v.mountpoint}\` | \`${cell(v.argv.join(' '))}\` | ${v.ok ? (v.note ? 'clean (see the note below)' : 'clean') : `**not clean** (exit ${v.exitCode ?? '—'})`} |`);
     push('');
+    for (const v of report.verification) if (v.note) push(`Note on \`${v.mountpoint}\`: ${v.note}`, '');
   }
 
   const exports = report.exports ?? (report.export ? [report.export] : []);
