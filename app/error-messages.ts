@@ -66,6 +66,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   PLAN_UNSAFE: 'An unattended plan run as root must be owned by root and writable by no one else (chown root, chmod go-w).',
   RUN_INTERRUPTED:
     "Freezeframe stopped during this backup run (it was killed or the machine went down). The helper's deadline and guardian thawed the filesystems; the snapshot, if any, is untrustworthy.",
+  FOLDER_UNSAFE:
+    'A folder this run writes to or removes from can be changed by another user, who could redirect what it writes or removes: it was refused, and nothing was written there.',
   DISCONNECTED: "Lost the connection to Freezeframe's server. Reconnecting; if the server was restarted, open the new URL it printed.",
 };
 

@@ -91,6 +91,8 @@ export const APP_ERROR_CODES = [
   'PLAN_UNSAFE',
   /** Main died during the run (kill -9, power loss): found from its marker at the next start. */
   'RUN_INTERRUPTED',
+  /** A folder the run writes to or removes from can be changed by another user (owner, group or world write). */
+  'FOLDER_UNSAFE',
 ] as const;
 
 export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];

@@ -317,6 +317,7 @@ static int do_file(struct session *s, struct fs_error *e)
 		r = fs_fail(e, FS_ERR_ERRNO, "close", where, errno);
 	if (r)
 		return -1;
+	progress(s, true);
 	line_begin(&l);
 	line_u64(&l, "file", s->files++);
 	line_u64(&l, "bytes", size);

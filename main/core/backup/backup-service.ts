@@ -14,6 +14,7 @@ import type { FreezeService } from '../freeze/freeze-service';
 import type { MountBase } from '../mounts/mount-table';
 import { BackupError } from './backup-error';
 import { BackupRun, type BackupRunDeps } from './run/backup-run';
+import type { PlanHistory } from './run/backup-from-snapshot';
 import { parentDeathSignalAvailable, SETPRIV_PATH } from './commands/child-command';
 import type { DataMovers } from './movers/data-movers';
 import { PlanStore } from './store/plan-store';
@@ -130,7 +131,7 @@ export class BackupService {
       movers: this.deps.movers,
       emitProgress: (state) => this.deps.emit('backup.progress', state),
       emitOutput: (line) => this.deps.emit('backup.output', line),
-      succeededRunIds: (planName) => this.succeededRunIds(planName),
+      planHistory: (planName) => this.planHistory(planName),
       appVersion: this.deps.appVersion,
       writersIntervalMs: this.deps.writersIntervalMs,
     });
@@ -286,9 +287,16 @@ export class BackupService {
     });
   }
 
-  private async succeededRunIds(planName: string): Promise<Set<string>> {
-    const all = await this.reports.all();
-    return new Set(all.filter((r) => r.plan.name === planName && r.outcome === 'succeeded' && r.trustworthy).map((r) => r.runId));
+  private async planHistory(planName: string): Promise<PlanHistory> {
+    const reports = (await this.reports.all()).filter((r) => r.plan.name === planName);
+    const subvolumeIds = new Map<string, number>();
+    for (const report of reports) {
+      for (const member of report.members) {
+        const snapshot = member.snapshot;
+        if (snapshot?.kind === 'subvolume' && snapshot.path && Number.isSafeInteger(snapshot.subvolumeId)) subvolumeIds.set(snapshot.path, snapshot.subvolumeId!);
+      }
+    }
+    return { succeeded: new Set(reports.filter((r) => r.outcome === 'succeeded' && r.trustworthy).map((r) => r.runId)), subvolumeIds };
   }
 
   private runById(runId: string): BackupRun {
