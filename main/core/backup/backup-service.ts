@@ -283,6 +283,7 @@ export class BackupService {
       estimateCopyMs: (bytes, reflink) => this.deps.movers.estimateCopyMs(bytes, reflink),
       approvedDigest: (name) => this.plans.approvedDigest(name),
       helperMaxTimeoutMs: () => this.deps.helperMaxTimeoutMs(),
+      checkFolder: (path, opts) => this.deps.movers.checkFolder(path, opts),
       euid: process.geteuid?.() ?? -1,
     });
   }

@@ -13,6 +13,8 @@ import { DANGEROUS_MAX_TIMEOUT_MS } from '../../../app/limits';
 import type { MountBase } from '../mounts/mount-table';
 import { commandsDigest, commandsOf } from './commands/commands-digest';
 import { mountAt, mountContaining, nearestExisting } from './mount-lookup';
+import type { FolderCheck } from './movers/folders';
+import { checkCommandPrograms, checkPlanFolders } from './preflight-checks';
 
 /** A member as the run uses it: the preflight view plus the table row it resolved to. */
 export interface ResolvedMember extends PreflightMember {
@@ -33,7 +35,11 @@ export interface PreflightDeps {
   approvedDigest(planName: string): Promise<string | undefined>;
   /** The running helper's limit, when one runs. */
   helperMaxTimeoutMs(): number | undefined;
+  /** A folder the run writes to: safe, creatable, its free space (folders.ts). */
+  checkFolder(path: string, opts: { probe: boolean }): Promise<FolderCheck>;
   euid: number;
+  /** The environment the plan's commands get (their PATH). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface PreflightResult {
@@ -101,6 +107,12 @@ export async function runPreflight(plan: BackupPlan, deps: PreflightDeps): Promi
     }
   }
   if (plan.method === 'manual' && !plan.manual?.checklist.length) warnings.push('The manual method has no checklist: the operator sees only the countdown.');
+  const snapshotDirs = [
+    ...(plan.imageClone && members.some((m) => m.imageClone) ? [plan.imageClone.snapshotDir] : []),
+    ...new Set(members.filter((m) => m.capture === 'atomic-snapshot' && m.row).map((m) => btrfsSnapshotDir(plan, m.mountpoint))),
+  ];
+  await checkPlanFolders(plan, members, snapshotDirs, deps, warnings, blockers);
+  checkCommandPrograms(plan, deps.env ?? process.env, blockers);
 
   const dirtyBytes = await deps.readDirtyBytes().catch(() => 0);
   if (dirtyBytes > 64 * 1024 * 1024 && !plan.preSync) {

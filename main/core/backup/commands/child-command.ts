@@ -191,7 +191,7 @@ export function spawnCommand(options: Pick<CommandOptions, 'argv' | 'shell' | 'e
 }
 
 /** execvp would find file: a path as is, a bare name in PATH. */
-function findExecutable(file: string, path: string | undefined): boolean {
+export function findExecutable(file: string, path: string | undefined): boolean {
   if (file.includes('/')) return executable(file);
   return (path ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter).some((dir) => executable(join(dir || '.', file)));
 }
