@@ -521,6 +521,13 @@ int export_session(const char *dest, const char *label, struct fs_error *e)
 		goto out;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	{
+		struct line l;
+
+		line_begin(&l);
+		line_str(&l, "partial", s->partial_path);
+		(void)line_end(&l);
+	}
 	s->pfd = openat(s->dest.fd, s->partial,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->pfd < 0) {

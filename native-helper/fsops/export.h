@@ -11,7 +11,7 @@
  *   file SOURCE REL    copy SOURCE (a regular file, not a link) to REL, 0600
  *   text REL LEN       then LEN bytes: a small file written as given
  *   publish            fsync everything, rename, fsync the destination
- * stdout: {"file":I,"bytes":N,"sha256":"..."} per file (I counts from 0),
+ * stdout: {"partial":PATH} once it is made, {"file":I,"bytes":N,"sha256":"..."} per file (I counts from 0),
  * {"done":BYTES} at most every 100 ms, then {"ok":true,"directory":...} or
  * one error line.
  */

@@ -68,6 +68,7 @@ async function runExport(common: ExportCommon, work: { dirs: string[]; copies: C
   const report = throttledProgress(work.totalBytes, common.onProgress);
   const files: Array<ExportedFile | undefined> = [];
   let reported = 0;
+  let partialMade = false;
   let partialLeft: string | undefined;
   let stalled: NodeJS.Timeout | undefined;
   const stallStop = new AbortController();
@@ -99,6 +100,7 @@ async function runExport(common: ExportCommon, work: { dirs: string[]; copies: C
         files[line.file] = { path: work.copies[line.file]!.path, bytes: line.bytes, sha256: line.sha256 };
         if (line.file === work.copies.length - 1) allCopied();
       }
+      if (typeof line.partial === 'string') partialMade = true;
       if (typeof line.partialLeft === 'string') partialLeft = line.partialLeft;
     },
   });
@@ -122,10 +124,10 @@ async function runExport(common: ExportCommon, work: { dirs: string[]; copies: C
     session.end();
     const failure = error instanceof BackupError ? error : new BackupError('EXPORT_FAILED', `The export failed: ${(error as Error).message}`);
     const stoppedByStall = stallStop.signal.aborted && !signal?.aborted;
-    const what = partialLeft ? `the partial export could not be removed: it is left at ${partialLeft}, marked ${PARTIAL_NOTE}` : 'the partial export was removed';
-    if (stoppedByStall) throw new BackupError('EXPORT_FAILED', `The export to ${destinationDir} made no progress for ${STALL_MS / 60_000} minutes (a hung filesystem?) and was stopped; ${what}.`);
-    if (failure.code === 'CANCELLED') throw new BackupError('CANCELLED', `Cancelled while exporting ${label}; ${what}.`);
-    throw new BackupError(failure.code, `${failure.message.replace(/\.$/, '')}; ${what}.`, failure.detail);
+    const what = partialLeft ? `; the partial export could not be removed: it is left at ${partialLeft}, marked ${PARTIAL_NOTE}` : partialMade ? '; the partial export was removed' : '';
+    if (stoppedByStall) throw new BackupError('EXPORT_FAILED', `The export to ${destinationDir} made no progress for ${STALL_MS / 60_000} minutes (a hung filesystem?) and was stopped${what}.`);
+    if (failure.code === 'CANCELLED') throw new BackupError('CANCELLED', `Cancelled while exporting ${label}${what}.`);
+    throw new BackupError(failure.code, `${failure.message.replace(/\.$/, '')}${what}.`, failure.detail);
   } finally {
     clearTimeout(stalled);
     signal?.removeEventListener('abort', onAbort);
