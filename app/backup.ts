@@ -77,9 +77,21 @@ export interface Preflight {
   blockers: string[];
   /** Every command the plan runs, as argv, for confirmation the first time. */
   commands: Array<{ role: 'pre-freeze' | 'hold' | 'post-thaw' | 'command'; argv: string[]; shell: boolean }>;
-  /** Pass this back as `confirmCommands` to backup.start (unchanged commands need no new confirmation). */
+  /**
+   * Pass this back as `confirmCommands` to backup.start: the digest of the
+   * whole plan as reviewed (its commands and everything else), so what was
+   * approved is exactly what runs.
+   */
   commandsDigest: string;
   commandsConfirmed: boolean;
+  /**
+   * Approvals are per front door and per plan content: 'not-needed' (no
+   * commands), 'approved' (this plan, exactly, here), 'new' (never approved
+   * here), 'changed' (approved here, changed since: `changedSinceApproval`
+   * names the fields).
+   */
+  approval: 'not-needed' | 'approved' | 'new' | 'changed';
+  changedSinceApproval?: string[];
 }
 
 /** Live state of a run, pushed as `backup.progress`. */

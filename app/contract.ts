@@ -37,10 +37,13 @@ const CONTRACT_METHODS = {
   'plans.list': method<Record<string, never>, BackupPlan[]>(),
   'plans.save': method<{ plan: BackupPlanInput }, BackupPlan>(),
   'plans.delete': method<{ name: string }, { deleted: boolean }>(),
-  /** What a saved plan would do now: members, warnings, blockers, the commands to confirm. */
-  'backup.preflight': method<{ name: string }, Preflight>(),
-  /** Run a saved plan; `confirmCommands` is Preflight.commandsDigest once the user saw them. */
-  'backup.start': method<{ name: string; confirmCommands?: string }, BackupRunState>(),
+  /** What a saved plan (or, for the command line only, the plan file it runs) would do now: members, warnings, blockers, the commands to confirm. */
+  'backup.preflight': method<{ name: string } | { plan: BackupPlanInput }, Preflight>(),
+  /**
+   * Run a saved plan, or (command line only) a plan file as it is, never
+   * saved; `confirmCommands` is Preflight.commandsDigest once the user saw the plan.
+   */
+  'backup.start': method<{ name: string; confirmCommands?: string } | { plan: BackupPlanInput; confirmCommands: string }, BackupRunState>(),
   /** Manual method: the operator took the snapshot (with optional notes). */
   'backup.confirmSnapshot': method<{ runId: string; notes?: string }, BackupRunState>(),
   /** Stop a run: thaws at once, removes partial exports, keeps a report. */

@@ -123,6 +123,7 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     appVersion: options.appVersion,
     writersIntervalMs: seams.writersIntervalMs === undefined ? undefined : Math.min(250, seams.writersIntervalMs),
     confirmCommands: options.confirmCommands,
+    frontDoor: options.frontDoor,
   });
 
   table.onChange(() => {
@@ -155,8 +156,8 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     'plans.list': () => backup.listPlans(),
     'plans.save': ({ plan }) => backup.savePlan(plan),
     'plans.delete': ({ name }) => backup.deletePlan(name),
-    'backup.preflight': ({ name }) => backup.preflight(name),
-    'backup.start': ({ name, confirmCommands }) => backup.start(name, confirmCommands),
+    'backup.preflight': (p) => ('plan' in p ? backup.preflightFile(p.plan) : backup.preflight(p.name)),
+    'backup.start': (p) => ('plan' in p ? backup.startFile(p.plan, p.confirmCommands) : backup.start(p.name, p.confirmCommands)),
     'backup.confirmSnapshot': async ({ runId, notes }) => backup.confirmSnapshot(runId, notes),
     'backup.cancel': async ({ runId }) => backup.cancel(runId),
     'backup.current': async () => backup.current(),
