@@ -150,4 +150,6 @@ export interface AppInfo {
   /** Defaults for the Freeze dialog (the helper's own limits win once it runs). */
   defaultTimeoutMs: number;
   maxTimeoutMs: number;
+  /** Who main runs as: the user a plan's hooks and commands run as (root when main is root). */
+  runsAs: { user: string; uid: number };
 }

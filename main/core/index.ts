@@ -4,7 +4,7 @@
  * service and the helper supervisor together.
  */
 import { appendFile, readFile } from 'node:fs/promises';
-import { homedir, release, tmpdir } from 'node:os';
+import { homedir, release, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ContractEvents, ContractHandlers, EventName, Result } from '../../app/contract';
 import type { AppInfo, MountSize, MountsSnapshot } from '../../app/domain';
@@ -265,7 +265,18 @@ function appInfo(options: CoreOptions, helperMaxTimeoutMs: number | undefined, g
     ...(greeting && { helperVersion: greeting.helperVersion, protocolVersion: greeting.protocol }),
     defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
     maxTimeoutMs: helperMaxTimeoutMs ?? options.helperLimits?.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS,
+    runsAs: runsAs(),
   };
+}
+
+/** The user this process (and so every command of a plan) runs as. */
+function runsAs(): { user: string; uid: number } {
+  const uid = process.geteuid?.() ?? -1;
+  try {
+    return { user: userInfo().username, uid };
+  } catch {
+    return { user: uid === 0 ? 'root' : `uid ${uid}`, uid };
+  }
 }
 
 function defaultSink(logFile: string | undefined): LogSink {

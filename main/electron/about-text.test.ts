@@ -15,6 +15,7 @@ const info: AppInfo = {
   protocolVersion: 1,
   defaultTimeoutMs: 60_000,
   maxTimeoutMs: 900_000,
+  runsAs: { user: 'alice', uid: 1000 },
 };
 
 describe('aboutLines', () => {

@@ -33,6 +33,7 @@ export const APP_INFO: AppInfo = {
   helperPath: '/usr/libexec/freezeframe-helper',
   defaultTimeoutMs: 60_000,
   maxTimeoutMs: 900_000,
+  runsAs: { user: 'alice', uid: 1000 },
 };
 
 export function makeRow(id: string, overrides: Partial<MountRow> = {}, freeze: Partial<FreezeInfo> = {}): MountRow {

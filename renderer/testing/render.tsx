@@ -42,7 +42,8 @@ export async function loadBackupsView(): Promise<void> {
       <LazyBackupsView />
     </StoreContext.Provider>,
   );
-  await view.findByRole('button', { name: 'New plan' });
+  // A generous bound: on a loaded machine the chunk's first import takes seconds.
+  await view.findByRole('button', { name: 'New plan' }, { timeout: 15_000 });
   view.unmount();
   await import('../store/plan-check');
 }
