@@ -38,6 +38,8 @@ export const paramSchemas = {
   'reports.list': none,
   'reports.get': z.object({ runId }).strict(),
   'reports.export': z.object({ runId, format: z.enum(['json', 'markdown']) }).strict(),
+  'sessions.list': none,
+  'sessions.revoke': z.object({ id: z.string().regex(/^[a-f0-9]{12}$/, 'a session id from sessions.list') }).strict(),
 } satisfies { [M in MethodName]: z.ZodType<Params<M>> };
 
 export function isMethodName(value: unknown): value is MethodName {

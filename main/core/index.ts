@@ -12,7 +12,7 @@ import type { ErrorCode } from '../../app/errors';
 import { DEFAULT_MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../../app/limits';
 import { isMethodName, paramSchemas } from '../../app/schemas';
 import { HelperClient } from '../helper/client';
-import type { Core, CoreEventListener, CoreOptions } from './api';
+import type { CallerContext, Core, CoreEventListener, CoreOptions } from './api';
 import { BackupService } from './backup/backup-service';
 import type { DataMovers } from './backup/movers/data-movers';
 import { realDataMovers } from './backup/movers/real-data-movers';
@@ -49,7 +49,7 @@ export interface CoreSeams {
 
 const PSEUDO_SIZE: MountSize = Object.freeze({ state: 'unavailable', message: 'Not measured: a kernel pseudo filesystem.' });
 /** Actions worth a log line each (the rest are reads). */
-const LOGGED = new Set(['freeze.start', 'freeze.thaw', 'freeze.extend', 'freeze.probe', 'freeze.thawAll', 'helper.start']);
+const LOGGED = new Set(['freeze.start', 'freeze.thaw', 'freeze.extend', 'freeze.probe', 'freeze.thawAll', 'helper.start', 'sessions.revoke']);
 
 export async function createCore(options: CoreOptions, seams: CoreSeams = {}): Promise<Core> {
   const listeners = new Set<CoreEventListener>();
@@ -164,11 +164,13 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     'reports.list': () => backup.listReports(),
     'reports.get': ({ runId }) => backup.getReport(runId),
     'reports.export': ({ runId, format }) => backup.exportReport(runId, format),
+    'sessions.list': async (_, caller) => options.sessions?.list(caller.sessionId) ?? [],
+    'sessions.revoke': async ({ id }) => ({ revoked: options.sessions?.revoke(id) ?? false }),
   };
 
   let shuttingDown: Promise<void> | undefined;
   return {
-    async dispatch(method: string, params: unknown): Promise<Result<unknown>> {
+    async dispatch(method: string, params: unknown, caller: CallerContext = {}): Promise<Result<unknown>> {
       if (!isMethodName(method)) return failure('INVALID_ARGUMENT', `There is no method ${JSON.stringify(String(method).slice(0, 80))}.`);
       const parsed = paramSchemas[method].safeParse(params === undefined ? {} : params);
       if (!parsed.success) {
@@ -177,7 +179,7 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
       }
       const describe = `${method}${'id' in parsed.data ? ` ${pathOf(table.row(String(parsed.data.id)))}` : ''}`;
       try {
-        const value = await (handlers[method] as (p: unknown) => Promise<unknown>)(parsed.data);
+        const value = await (handlers[method] as (p: unknown, c: CallerContext) => Promise<unknown>)(parsed.data, caller);
         if (LOGGED.has(method)) log('info', `${describe}: ok`);
         return { ok: true, value };
       } catch (error) {
