@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,38 @@ static void test_chain(bool root)
 	CHECK(open_chain(at("sticky"), 0, &e) == -1 && e.kind == FS_ERR_UNSAFE);
 }
 
+/* As a user (nobody), the rules are the same with "another user" being
+ * anyone but root and nobody: run in a child that drops to nobody. */
+static void test_chain_as_user(void)
+{
+	int status;
+	pid_t pid;
+
+	mkdir(at("user-home"), 0755);
+	CHECK(chown(at("user-home"), NOBODY, NOBODY) == 0);
+	mkdir(at("other-user"), 0755);
+	CHECK(chown(at("other-user"), 1000, 1000) == 0);
+	mkdir(at("user-home/sub"), 0755);
+	CHECK(chown(at("user-home/sub"), NOBODY, NOBODY) == 0);
+	pid = fork();
+	if (pid == 0) {
+		struct fs_error e;
+		int bad = 0;
+
+		if (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0)
+			_exit(99);
+		/* Its own folder below root's: fine. */
+		bad += open_chain(at("user-home/sub"), 0, &e) != 0;
+		bad += open_chain(at("user-home/made"), CHAIN_CREATE, &e) != 0;
+		/* Another user's: refused, naming it. */
+		bad += !(open_chain(at("other-user"), 0, &e) == -1 && e.kind == FS_ERR_UNSAFE &&
+			 strcmp(e.path, at("other-user")) == 0 && e.owner == 1000);
+		_exit(bad);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_remove_tree(void)
 {
 	static const volatile int never;
@@ -235,6 +268,8 @@ int main(void)
 	chmod(dir, 0755);
 	test_sha256();
 	test_chain(root);
+	if (root)
+		test_chain_as_user();
 	test_remove_tree();
 	test_tool();
 	{
