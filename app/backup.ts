@@ -77,9 +77,21 @@ export interface Preflight {
   blockers: string[];
   /** Every command the plan runs, as argv, for confirmation the first time. */
   commands: Array<{ role: 'pre-freeze' | 'hold' | 'post-thaw' | 'command'; argv: string[]; shell: boolean }>;
-  /** Pass this back as `confirmCommands` to backup.start (unchanged commands need no new confirmation). */
+  /**
+   * Pass this back as `confirmCommands` to backup.start: the digest of the
+   * whole plan as reviewed (its commands and everything else), so what was
+   * approved is exactly what runs.
+   */
   commandsDigest: string;
   commandsConfirmed: boolean;
+  /**
+   * Approvals are per front door and per plan content: 'not-needed' (no
+   * commands), 'approved' (this plan, exactly, here), 'new' (never approved
+   * here), 'changed' (approved here, changed since: `changedSinceApproval`
+   * names the fields).
+   */
+  approval: 'not-needed' | 'approved' | 'new' | 'changed';
+  changedSinceApproval?: string[];
 }
 
 /** Live state of a run, pushed as `backup.progress`. */
@@ -140,6 +152,8 @@ export interface MemberReport {
     path?: string;
     bytes?: number;
     reflinked?: boolean;
+    /** A btrfs snapshot's subvolume id: retention removes that subvolume only. */
+    subvolumeId?: number;
   };
 }
 
@@ -195,9 +209,21 @@ export interface BackupReport {
   exports?: Array<{ directory: string; manifest: string; files: ExportedFile[]; bytes: number; ms: number }>;
   snapshotConfirmedAt?: number;
   operatorNotes?: string;
-  retention: { removed: string[] };
+  /** Older runs' snapshots and exports removed; `kept`: those of their names left alone, and why (a link, not this plan's). */
+  retention: { removed: string[]; kept?: Array<{ path: string; why: string }> };
+  /** What this run made and removed itself (an untrustworthy snapshot; an interrupted run's partial files): never retention's. */
+  discarded?: string[];
+  /** The run was interrupted (main died): whether it froze anything is not known (hold is null). */
+  freezeUnknown?: boolean;
   /** Where the report and its snapshots are kept. */
   host: { kernel: string; appVersion: string };
+}
+
+/** What the report can say about the hold when it has none. */
+export function noHoldSentence(report: Pick<BackupReport, 'freezeUnknown' | 'plan'>): string {
+  return report.freezeUnknown
+    ? `Whether anything was frozen is not known: Freezeframe stopped during the run. Anything it froze was thawed by the helper's deadline (the ${report.plan.holdWindowMs / 1000} s hold window) or its guardian.`
+    : 'Nothing was frozen.';
 }
 
 export interface ReportSummary {

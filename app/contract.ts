@@ -6,7 +6,7 @@
  */
 import type { AppErrorShape } from './errors';
 import type { BackupOutputLine, BackupPlan, BackupPlanInput, BackupReport, BackupRunState, Preflight, ReportSummary } from './backup';
-import type { AppInfo, FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot, Notice } from './domain';
+import type { AppInfo, FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot, Notice, WebSessionInfo } from './domain';
 
 /**
  * Type carriers: each entry's value is an empty object at run time; its type
@@ -37,10 +37,13 @@ const CONTRACT_METHODS = {
   'plans.list': method<Record<string, never>, BackupPlan[]>(),
   'plans.save': method<{ plan: BackupPlanInput }, BackupPlan>(),
   'plans.delete': method<{ name: string }, { deleted: boolean }>(),
-  /** What a saved plan would do now: members, warnings, blockers, the commands to confirm. */
-  'backup.preflight': method<{ name: string }, Preflight>(),
-  /** Run a saved plan; `confirmCommands` is Preflight.commandsDigest once the user saw them. */
-  'backup.start': method<{ name: string; confirmCommands?: string }, BackupRunState>(),
+  /** What a saved plan (or, for the command line only, the plan file it runs) would do now: members, warnings, blockers, the commands to confirm. */
+  'backup.preflight': method<{ name: string } | { plan: BackupPlanInput }, Preflight>(),
+  /**
+   * Run a saved plan, or (command line only) a plan file as it is, never
+   * saved; `confirmCommands` is Preflight.commandsDigest once the user saw the plan.
+   */
+  'backup.start': method<{ name: string; confirmCommands?: string } | { plan: BackupPlanInput; confirmCommands: string }, BackupRunState>(),
   /** Manual method: the operator took the snapshot (with optional notes). */
   'backup.confirmSnapshot': method<{ runId: string; notes?: string }, BackupRunState>(),
   /** Stop a run: thaws at once, removes partial exports, keeps a report. */
@@ -50,6 +53,10 @@ const CONTRACT_METHODS = {
   'reports.list': method<Record<string, never>, ReportSummary[]>(),
   'reports.get': method<{ runId: string }, BackupReport>(),
   'reports.export': method<{ runId: string; format: 'json' | 'markdown' }, { filename: string; mime: string; text: string }>(),
+  /** The web mode's browser sessions (one per login link used); empty in the other front doors. */
+  'sessions.list': method<Record<string, never>, WebSessionInfo[]>(),
+  /** End a browser session now: its cookie is refused and its tabs are disconnected. */
+  'sessions.revoke': method<{ id: string }, { revoked: boolean }>(),
 };
 
 const CONTRACT_EVENTS = {
@@ -87,9 +94,9 @@ export type FreezeframeApi = {
   subscribe<E extends EventName>(event: E, listener: (payload: ContractEvents[E]) => void): () => void;
 };
 
-/** The service main/core implements once for both front doors. */
+/** The service main/core implements once for both front doors; `caller` says who asks where a front door knows (a web session). */
 export type ContractHandlers = {
-  [M in MethodName]: (params: Params<M>) => Promise<ResultOf<M>>;
+  [M in MethodName]: (params: Params<M>, caller: { sessionId?: string }) => Promise<ResultOf<M>>;
 };
 
 export interface ContractEventSink {

@@ -172,4 +172,18 @@ export interface AppInfo {
   maxTimeoutMs: number;
   /** Where backup plans are saved (the Backups view and `freezeframe backup` share it). */
   plansDir: string;
+  /** Who main runs as: the user a plan's hooks and commands run as (root when main is root). */
+  runsAs: { user: string; uid: number };
+}
+
+/** A browser session of the web mode (one per login URL used), as the sessions panel lists it. */
+export interface WebSessionInfo {
+  id: string;
+  createdAt: number;
+  lastSeenAt: number;
+  userAgent: string;
+  /** Open connections (tabs) of it now. */
+  connections: number;
+  /** The session of the browser asking. */
+  current: boolean;
 }

@@ -68,6 +68,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
     "Freezeframe stopped during this backup run (it was killed or the machine went down). The helper's deadline and guardian thawed the filesystems; the snapshot, if any, is untrustworthy.",
   OPERATOR_REQUIRED:
     'This plan uses the manual method: someone must take the storage snapshot while the filesystems are frozen and confirm it, and nobody can answer here (no terminal, as under cron). Nothing was frozen. Run it from a terminal, where the command line asks, or from the Backups view; unattended, use the command method.',
+  FOLDER_UNSAFE:
+    'A folder this run writes to or removes from can be changed by another user, who could redirect what it writes or removes: it was refused, and nothing was written there.',
   DISCONNECTED: "Lost the connection to Freezeframe's server. Reconnecting; if the server was restarted, open the new URL it printed.",
 };
 

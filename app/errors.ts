@@ -93,6 +93,8 @@ export const APP_ERROR_CODES = [
   'RUN_INTERRUPTED',
   /** A manual-method plan run where nobody can confirm the snapshot (the command line without a terminal). */
   'OPERATOR_REQUIRED',
+  /** A folder the run writes to or removes from can be changed by another user (owner, group or world write). */
+  'FOLDER_UNSAFE',
 ] as const;
 
 export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];

@@ -27,6 +27,9 @@ const GUARDIAN_INSTALLED = '/usr/lib/freezeframe/freezeframe-guardian';
 // The backup wizard's image copier: runs as the user, never through pkexec (main/core/backup/movers/clone.ts).
 const CLONE_BUILD = path.join(root, 'native-helper', 'build', 'freezeframe-clone');
 const CLONE_INSTALLED = '/usr/lib/freezeframe/freezeframe-clone';
+// The backup engine's folder tool (export, retention by descriptor): also runs as the user (movers/fsops.ts).
+const FSOPS_BUILD = path.join(root, 'native-helper', 'build', 'freezeframe-fsops');
+const FSOPS_INSTALLED = '/usr/lib/freezeframe/freezeframe-fsops';
 const POLICY = path.join(__dirname, 'polkit', 'org.freezeframe.helper.policy');
 const POLICY_INSTALLED = '/usr/share/polkit-1/actions/org.freezeframe.helper.policy';
 const SYSTEMD_UNITS = ['freezeframe-helper.socket', 'freezeframe-helper.service'];
@@ -59,6 +62,7 @@ const sharedMappings = [
   `${HELPER_BUILD}=${HELPER_INSTALLED}`,
   `${GUARDIAN_BUILD}=${GUARDIAN_INSTALLED}`,
   `${CLONE_BUILD}=${CLONE_INSTALLED}`,
+  `${FSOPS_BUILD}=${FSOPS_INSTALLED}`,
   `${POLICY}=${POLICY_INSTALLED}`,
   ...SYSTEMD_UNITS.map((unit) => `${path.join(__dirname, 'systemd', unit)}=${UNITS_INSTALLED}/${unit}`),
   `${ICON_SVG}=/usr/share/icons/hicolor/scalable/apps/${EXECUTABLE}.svg`,
@@ -80,6 +84,7 @@ module.exports = {
     { from: 'native-helper/build/freezeframe-guardian', to: 'helper/freezeframe-guardian' },
     // Runs as the user, so the AppImage can run it from its own mount.
     { from: 'native-helper/build/freezeframe-clone', to: 'helper/freezeframe-clone' },
+    { from: 'native-helper/build/freezeframe-fsops', to: 'helper/freezeframe-fsops' },
   ],
   afterPack: path.join(__dirname, 'after-pack.cjs'),
   linux: {

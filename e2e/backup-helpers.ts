@@ -24,9 +24,11 @@ export interface PlanOptions {
   preFreeze?: string[];
   destination?: string;
   verify?: boolean;
+  /** The pre-flight is expected to block it: the review stops with Run disabled. */
+  blocked?: boolean;
 }
 
-/** New plan → the four steps → the review, with Run enabled (commands confirmed when there are any). */
+/** New plan → the four steps → the review, with Run enabled (commands confirmed when there are any), or disabled when `blocked`. */
 export async function createPlanViaWizard(page: Page, plan: PlanOptions): Promise<void> {
   await page.getByRole('tab', { name: 'Backups' }).click();
   await page.getByRole('button', { name: 'New plan' }).click();
@@ -40,6 +42,8 @@ export async function createPlanViaWizard(page: Page, plan: PlanOptions): Promis
   if (plan.checklist) await page.getByLabel('Checklist').fill(plan.checklist.join('\n'));
   if (plan.holdSeconds !== undefined) await page.getByLabel('Hold window (seconds)').fill(String(plan.holdSeconds));
   await page.getByRole('button', { name: 'Next: Hooks' }).click();
+  // The specs' server runs as root (no SUDO_UID to drop to): the hooks step must say so, never "never as root" (issue 12).
+  if (process.geteuid?.() === 0 && process.env.SUDO_UID === undefined) await expect(page.getByText(/Hooks and commands run as root: this Freezeframe runs as root/)).toBeVisible();
   if (plan.preFreeze) {
     await page.getByRole('checkbox', { name: 'Run a pre-freeze hook' }).check();
     await page.getByLabel('Pre-freeze hook: program and arguments').fill(plan.preFreeze.join('\n'));
@@ -49,6 +53,7 @@ export async function createPlanViaWizard(page: Page, plan: PlanOptions): Promis
   if (plan.verify === false) await page.getByRole('checkbox', { name: 'Verify the snapshot before exporting' }).uncheck();
   await page.getByRole('button', { name: 'Review', exact: true }).click();
   await expect(page.getByText(/Frozen for at most/)).toBeVisible();
+  if (plan.blocked) return void (await expect(page.getByRole('button', { name: 'Run backup' })).toBeDisabled());
   const confirm = page.getByRole('checkbox', { name: 'Run these commands as shown' });
   if (plan.command || plan.preFreeze) {
     // The exact argv is shown before anything runs.

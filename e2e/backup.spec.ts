@@ -4,7 +4,7 @@
  * exported; and the failures a user meets, each ending thawed with a clear
  * report. Plans and reports go to a config folder of this spec's own.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -229,8 +229,8 @@ test('cancel during the export: thawed, cancelled, no half export left unmarked'
   await expectWritable(big.mountpoint);
 });
 
-test('a full destination: the export fails with a clear message and leaves nothing behind', async ({ app: { page, fixture, ext4 } }) => {
-  // The ext4 image holds ~20 MiB of data; the destination is a 16 MiB tmpfs.
+test('a destination too small, or writable by everyone: the pre-flight says so, naming it, and nothing runs (issue 12)', async ({ app: { page, fixture, ext4 } }) => {
+  // The ext4 image holds ~20 MiB of data; the destination is a 16 MiB tmpfs, whose root is 1777.
   await fillFile(join(ext4.mountpoint, 'data.bin'), 20);
   const destination = await fixture.tmpfs('small-destination');
   await createPlanViaWizard(page, {
@@ -239,10 +239,14 @@ test('a full destination: the export fails with a clear message and leaves nothi
     filter: fixture.dir,
     snapshotDir: join(fixture.dir, 'snapshots'),
     destination,
+    blocked: true,
   });
-  await runAndWaitForReport(page, 'e2e-dest-full');
-  await expect(page.locator('.report__outcome')).toContainText('Backup failed');
-  await expect(alertWithCode(page, 'DESTINATION_FULL')).toContainText('The export destination is full');
+  await expect(page.getByText(`The export destination ${destination} cannot be used: ${destination} is writable by everyone, mode 1777`).first()).toBeVisible();
+  chmodSync(destination, 0o755);
+  await page.getByRole('button', { name: 'Back', exact: true }).click();
+  await page.getByRole('button', { name: 'Review', exact: true }).click();
+  await expect(page.getByText(new RegExp(`The export destination ${destination} has 1[56]\\.\\d MiB free, and the export needs about 2\\d\\.\\d MiB`)).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Run backup' })).toBeDisabled();
   expect(readdirSync(destination)).toEqual([]);
   await expectWritable(ext4.mountpoint);
 });

@@ -70,7 +70,7 @@ export async function runCell(fault: Fault, phase: Phase, mount: LoopMount, brow
     const tree = app.processTree();
     if (!tree.helper || !tree.guardian) throw new Error(`no helper/guardian under main ${app.pid}`);
     const renderer = fault.startsWith('renderer');
-    if (renderer) page = await browser!.open(app.url);
+    if (renderer) page = await browser!.open(await app.loginUrl());
     const caller: Caller = page ?? app;
     const freeze = (): Promise<unknown> => caller.call('freeze.start', { id: row.id, timeoutMs: plan.timeoutMs });
     const target = join(mount.mountpoint, `cell-${tag}.bin`);
@@ -173,7 +173,7 @@ async function recover(fault: Fault, app: AppProcess, browser: RendererDriver | 
     }
     if (fault.startsWith('renderer')) {
       await old?.closePage().catch(() => undefined);
-      page = await browser!.open(fresh.url);
+      page = await browser!.open(await fresh.loginUrl());
     }
     const caller: Caller = page ?? fresh;
     const row = await fresh.row(mount.mountpoint);

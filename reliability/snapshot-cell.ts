@@ -83,7 +83,7 @@ export async function runSnapshotCell(
     await app.ok('helper.start');
     const tree = app.processTree();
     if (!tree.helper || !tree.guardian) throw new Error(`no helper/guardian under main ${app.pid}`);
-    if (fault.startsWith('renderer')) page = await browser!.open(app.url);
+    if (fault.startsWith('renderer')) page = await browser!.open(await app.loginUrl());
     const caller: Caller = page ?? app;
 
     const name = `rel-${tag}`;
@@ -230,7 +230,7 @@ async function recoveryRun(app: AppProcess, browser: RendererDriver | undefined,
     if (!thawed) throw new Error(`the app still shows a member frozen 5 s after the thaw: ${JSON.stringify(await Promise.all(members.map(async (m) => (await app.row(m.mountpoint)).freeze)))}`);
     if (fault.startsWith('renderer')) {
       await old?.closePage().catch(() => undefined);
-      page = await browser!.open(app.url);
+      page = await browser!.open(await app.loginUrl());
     }
     const caller: Caller = page ?? app;
     const runId = await startRun(caller, {

@@ -11,6 +11,7 @@ import { HelperPanel, HelperStatusChip } from './components/helper-panel';
 import { LazyBackupsView } from './components/lazy-backups-view';
 import { MountTable } from './components/mount-table';
 import { Notices } from './components/notices';
+import { SessionsDialog } from './components/sessions-dialog';
 import { Timeline } from './components/timeline';
 import { Toolbar } from './components/toolbar';
 import { ViewSwitch } from './components/wizard/view-switch';
@@ -19,17 +20,18 @@ import { useApp } from './store/store';
 export function App() {
   const dialogOpen = useApp((s) => s.dialog !== null);
   const [aboutOpen, setAboutOpen] = useState(false);
+  const [sessionsOpen, setSessionsOpen] = useState(false);
   const view = useApp((s) => s.view);
   return (
     <>
-      <div className="app" inert={dialogOpen || aboutOpen}>
+      <div className="app" inert={dialogOpen || aboutOpen || sessionsOpen}>
         <header className="app-header">
           <h1 className="app-header__title">
             <span aria-hidden="true">❄ </span>Freezeframe
           </h1>
           <HelperStatusChip />
           <ViewSwitch />
-          <Toolbar onAbout={() => setAboutOpen(true)} />
+          <Toolbar onAbout={() => setAboutOpen(true)} onSessions={() => setSessionsOpen(true)} />
         </header>
         <FrozenBanner />
         <HelperPanel />
@@ -49,6 +51,7 @@ export function App() {
       <Notices />
       <DialogHost />
       {aboutOpen && <AboutDialog onClose={() => setAboutOpen(false)} />}
+      {sessionsOpen && <SessionsDialog onClose={() => setSessionsOpen(false)} />}
     </>
   );
 }

@@ -12,7 +12,7 @@ const MAIN_SOURCES = ['app', 'main', 'scripts/build-main.mjs', 'package.json'];
 export const TARGETS = {
   main: (entry) => ({ output: `dist/main/${entry}`, sources: MAIN_SOURCES, script: 'build:main' }),
   renderer: { output: 'dist/renderer/index.html', sources: ['app', 'renderer', 'vite.config.ts', 'package.json'], script: 'build:renderer' },
-  helper: { output: 'native-helper/build/freezeframe-helper', sources: ['native-helper/src', 'native-helper/clone'], script: 'build:helper' },
+  helper: { output: 'native-helper/build/freezeframe-helper', sources: ['native-helper/src', 'native-helper/clone', 'native-helper/fsops'], script: 'build:helper' },
 };
 
 function newestSourceMtime(path) {

@@ -15,8 +15,8 @@ JSON with --json) to stdout, and into the config dir's reports/.
   --plan FILE        the plan (JSON, as the wizard saves it); run as root, it
                      must be owned by root and writable by no one else
   --json             print the report as JSON
-  --config-dir DIR   where plans (DIR/plans), reports (DIR/reports) and
-                     approved commands live; the Backups view uses the same
+  --config-dir DIR   where the Backups view's plans (DIR/plans) and reports
+                     (DIR/reports) live; the report is saved there
                      (default $XDG_CONFIG_HOME/freezeframe or ~/.config/freezeframe)
 
 A manual-method plan (a storage array's snapshot taken by hand) needs

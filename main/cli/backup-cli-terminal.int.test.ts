@@ -154,6 +154,22 @@ describe.skipIf(!rootTests.ok)('freezeframe backup: who it asks, and what it pri
     await run('sh', ['-c', `echo ok > '${mounts.ext4.mountpoint}/after-signal'`], 5000);
   });
 
+  it('SIGINT (Ctrl-C) while a terminal is asked for the snapshot: exit 130 within a second, thawed, cancelled report (issue 12)', async () => {
+    let signalledAt = 0;
+    const result = await runInTerminal(['--plan', planFile(manualPlan('cli-sigint', 8000)), '--config-dir', configDir], (output, terminal) => {
+      if (!signalledAt && output.includes('type "taken" and Enter')) {
+        signalledAt = performance.now();
+        terminal.signal('SIGINT');
+      }
+    });
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(result.code, result.stdout).toBe(130);
+    // pkill runs first and script passes the exit on: a generous bound around the CLI's own second.
+    expect(performance.now() - signalledAt).toBeLessThan(1500);
+    expect(result.stdout).toMatch(/^# Backup cli-sigint: cancelled/m);
+    await run('sh', ['-c', `echo ok > '${mounts.ext4.mountpoint}/after-sigint'`], 5000);
+  });
+
   it('stderr to a file reads in the order things happened, and an xfs image’s log lines come after their explanation, marked expected', async () => {
     await run('sh', ['-c', `head -c 1048576 /dev/urandom > '${mounts.xfs.mountpoint}/data.bin' && sync -f '${mounts.xfs.mountpoint}'`]);
     const plan: BackupPlanInput = {

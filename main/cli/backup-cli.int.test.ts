@@ -10,7 +10,8 @@ import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackupPlanInput, BackupReport } from '../../app/backup';
+import type { BackupPlanInput, BackupReport, Preflight } from '../../app/backup';
+import { startBackupCore } from '../core/backup/testing/backup-int-harness';
 import { rootTests } from '../../testing/helper-harness';
 import { useLoopMounts } from '../../testing/shared-mounts';
 
@@ -127,4 +128,68 @@ describe.skipIf(!rootTests.ok)('freezeframe backup (the CLI) on real loop mounts
     // Every line still arrives, in order.
     expect(log).toMatch(/freeze \(running\)[\s\S]*snapshot \(running\)[\s\S]*succeeded, snapshot trustworthy/);
   });
+
+  it('SIGTERM while a hook ignores SIGTERM: exit 143 within a second, the hook killed (issue 12)', async () => {
+    const pidFile = join(dir, 'stubborn.pid');
+    const plan = imagePlan('cli-stubborn', {
+      hooks: { preFreeze: { argv: [`trap "" TERM; echo $$ > '${pidFile}'; echo started; exec sleep 30`], shell: true, timeoutMs: 60_000 } },
+    });
+    let signalledAt = 0;
+    const result = await runCli(['--plan', planFile('cli-stubborn', plan), '--config-dir', configDir], (stderr, child) => {
+      if (!signalledAt && stderr.includes('[pre-freeze] started')) {
+        signalledAt = performance.now();
+        child.kill('SIGTERM');
+      }
+    });
+    const tookMs = performance.now() - signalledAt;
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(result.code, result.stderr).toBe(143);
+    expect(tookMs).toBeLessThan(1000);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+
+
+  it('an export to /proc/sys/nope: refused at once, naming the path and ENOENT; exit 1 (issue 12)', async () => {
+    const plan = imagePlan('cli-proc', { backup: { destination: '/proc/sys/nope', verify: false } });
+    const started = performance.now();
+    const result = await runCli(['--plan', planFile('cli-proc', plan), '--config-dir', configDir]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(result.stderr).toContain('cannot run: The export destination /proc/sys/nope cannot be used: Cannot create the folder /proc/sys/nope: this filesystem does not let a folder be created there (ENOENT).');
+  });
+
+  it('a plan file of the same name as a GUI plan runs as it is, leaving the GUI plan and its approval alone (issue 12)', async () => {
+    const gui = await startBackupCore();
+    try {
+      const guiPlan = imagePlan('shared-name', { hooks: { preFreeze: { argv: ['echo', 'the GUI plan'], timeoutMs: 5000 } } });
+      const first = await gui.runPlan(guiPlan);
+      expect(first.outcome, JSON.stringify(first.error)).toBe('succeeded');
+      const savedPath = join(gui.configDir, 'plans', 'shared-name.json');
+      const saved = readFileSync(savedPath, 'utf8');
+      const approvals = readFileSync(join(gui.configDir, 'approved-plans.json'), 'utf8');
+
+      const copy = imagePlan('shared-name', { holdWindowMs: 5000, hooks: { preFreeze: { argv: ['echo', 'CHANGED by the copy'], timeoutMs: 5000 } } });
+      const result = await runCli(['--plan', planFile('shared-name-copy', copy), '--config-dir', gui.configDir, '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as BackupReport;
+      expect(report.hooks[0]?.argv).toEqual(['echo', 'CHANGED by the copy']);
+      expect(report.plan.holdWindowMs).toBe(5000);
+
+      // The GUI's plan, its approval, and what the GUI says of it are as before.
+      expect(readFileSync(savedPath, 'utf8')).toBe(saved);
+      expect(readFileSync(join(gui.configDir, 'approved-plans.json'), 'utf8')).toBe(approvals);
+      const preflight = await gui.ok<Preflight>('backup.preflight', { name: 'shared-name' });
+      expect(preflight.commands).toEqual([{ role: 'pre-freeze', argv: ['echo', 'the GUI plan'], shell: false }]);
+      expect(preflight).toMatchObject({ approval: 'approved', commandsConfirmed: true });
+
+      // The GUI's plan file changed since it was approved (by hand, or by an older CLI): shown as changed, asked again.
+      writeFileSync(savedPath, JSON.stringify({ ...JSON.parse(saved), hooks: { preFreeze: { argv: ['echo', 'edited'], timeoutMs: 5000 } } }));
+      const changed = await gui.ok<Preflight>('backup.preflight', { name: 'shared-name' });
+      expect(changed).toMatchObject({ approval: 'changed', commandsConfirmed: false, changedSinceApproval: ['hooks.preFreeze'] });
+    } finally {
+      await gui.close();
+    }
+  });
+
 });

@@ -10,7 +10,7 @@ describe('backup --help', () => {
     const code = await runBackupCli(['--help'], { helperPath: '/nonexistent', development: true, appVersion: 'test', defaultConfigDir: '/home/ada/.config/freezeframe', stdout, stderr });
     expect(code).toBe(0);
     const help = (stdout.read() as Buffer).toString();
-    expect(help).toContain('Here: plans are saved in /home/ada/.config/freezeframe/plans (the Backups view saves them there too),\nreports in /home/ada/.config/freezeframe/reports.');
+    expect(help).toContain('Here: the Backups view saves its plans in /home/ada/.config/freezeframe/plans (a --plan file\nis run as it is and not copied there); reports, the CLI\'s too, are in /home/ada/.config/freezeframe/reports.');
     expect(help).toMatch(/without a terminal \(cron\) it is refused before anything is frozen,\nwith OPERATOR_REQUIRED and exit status 2/);
     expect(stderr.read()).toBeNull();
   });

@@ -1,10 +1,14 @@
 /**
  * The unattended run of a plan (cron): `npm run backup -- --plan plan.json`
  * and the packaged app's `freezeframe backup --plan plan.json`. The same
- * core and contract as the wizard: the plan is saved, pre-flighted and run
- * through backup.start; the plan file on disk is its own confirmation of
- * its commands (as root it must be root's alone). Progress on stderr, the
- * report on stdout, exit 0 only for a trustworthy, fully successful run.
+ * core and contract as the wizard, but the plan file is run as it is:
+ * pre-flighted and started through backup.preflight/backup.start with the
+ * plan itself, never written into the plans the app's windows keep (a plan
+ * of the same name there stays as it was, and so do its approvals). The
+ * file is its own confirmation of its commands (as root it must be root's
+ * alone). Progress on stderr, the report on stdout, exit 0 only for a
+ * trustworthy, fully successful run; SIGINT/SIGTERM end it within a second
+ * (130/143), thawed first.
  * A manual-method plan needs someone to take the snapshot: from a terminal
  * the command line asks (operator-prompt.ts); without one it is refused
  * before anything is frozen.
@@ -13,6 +17,7 @@ import { fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackupOutputLine, BackupReport, BackupRunState, Preflight } from '../../app/backup';
 import type { Result } from '../../app/contract';
+import { killAllCommands } from '../core/backup/commands/child-command';
 import { toErrorShape } from '../core/core-error';
 import { createCore, defaultConfigDir } from '../core/index';
 import type { Core, CoreOptions } from '../core/api';
@@ -39,6 +44,10 @@ export interface BackupCliEnvironment {
 /** Exit codes: 0 ok, 1 failed, 2 unusable plan/arguments, 128+signal after a cancel by signal. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, sigint: 130, sigterm: 143 } as const;
 
+/** After SIGINT/SIGTERM the run has this long to end (it thaws at once); the rest of the second is the shutdown's. */
+const SIGNAL_GRACE_MS = 500;
+const SHUTDOWN_AFTER_SIGNAL_MS = 100;
+
 export async function runBackupCli(argv: readonly string[], env: BackupCliEnvironment): Promise<number> {
   const stdout = env.stdout ?? process.stdout;
   // One ordered stream for our lines and the core's log; held while frozen when it is a file.
@@ -59,7 +68,7 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
   let plan;
   try {
     plan = await readPlanFile(args.planFile, euid);
-    // The run reads the plan back from the config dir: as root, nobody else may be able to swap it there.
+    // As root, the config dir's run markers make root remove the partial files they name: it must be root's alone.
     if (euid === 0) await checkRootConfigDir(configDir);
   } catch (error) {
     const { code, message } = toErrorShape(error).shape;
@@ -72,6 +81,22 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     return EXIT.usage;
   }
 
+  // From here on a signal is a cancel: the CLI ends within a second, thawed first.
+  let signalled: NodeJS.Signals | undefined;
+  let runId: string | undefined;
+  const started: { core?: Core } = {};
+  let cutOff: () => void = () => undefined;
+  const cutOffAt = new Promise<'cut-off'>((resolve) => (cutOff = () => resolve('cut-off')));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) return;
+    signalled = signal;
+    say(`${signal}: cancelling (thawing first)...`);
+    if (started.core && runId) void started.core.dispatch('backup.cancel', { runId });
+    setTimeout(cutOff, SIGNAL_GRACE_MS);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   const core = await createCore({
     frontDoor: 'cli',
     appVersion: env.appVersion,
@@ -82,18 +107,8 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     configDir,
     logSink: lines.logSink(),
   });
+  started.core = core;
   lines.watchFreezes(() => core.frozenCount() > 0);
-
-  let signalled: NodeJS.Signals | undefined;
-  let runId: string | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) return;
-    signalled = signal;
-    say(`${signal}: cancelling (thawing first)...`);
-    if (runId) void core.dispatch('backup.cancel', { runId });
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   const printProgress = progressPrinter(say);
   const confirm = (id: string, notes: string | undefined) => core.dispatch('backup.confirmSnapshot', notes === undefined ? { runId: id } : { runId: id, notes });
   const operator = plan.method === 'manual' ? new OperatorPrompt(env.stdin ?? process.stdin, say, confirm) : undefined;
@@ -103,10 +118,21 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
     if (event === 'backup.progress') operator?.onProgress(payload as BackupRunState);
   });
   try {
-    const report = await runPlan(core, plan, say, (id) => {
-      runId = id;
-      if (signalled) void core.dispatch('backup.cancel', { runId: id });
-    });
+    if (signalled) return exitForSignal(signalled);
+    const outcome = await Promise.race([
+      runPlan(core, plan, say, (id) => {
+        runId = id;
+        if (signalled) void core.dispatch('backup.cancel', { runId: id });
+      }).then((report) => ({ report })),
+      cutOffAt,
+    ]);
+    if (outcome === 'cut-off') {
+      // Its commands get SIGTERM as this process goes (parent-death signal), which they may ignore: SIGKILL now.
+      const killed = killAllCommands();
+      say(`${signalled}: the run did not end within ${SIGNAL_GRACE_MS} ms: exiting now${killed ? `; ${killed} command(s) it ran were killed` : ''}. The helper thaws what it held as this process goes; the next start reports the run as interrupted.`);
+      return exitForSignal(signalled!);
+    }
+    const { report } = outcome;
     if (!report) return signalled ? exitForSignal(signalled) : EXIT.failed;
     const exported = await call<{ text: string }>(core, 'reports.export', { runId: report.runId, format: args.json ? 'json' : 'markdown' });
     await write(stdout, exported.text.endsWith('\n') ? exported.text : `${exported.text}\n`);
@@ -121,18 +147,27 @@ export async function runBackupCli(argv: readonly string[], env: BackupCliEnviro
   } finally {
     operator?.close();
     unsubscribe();
+    // After a signal, the shutdown (thaw all, stop the helper) gets what is left of the second; exiting closes the helper's
+    // connection, and it thaws what it held anyway.
+    await Promise.race([core.shutdown(), cutOffAt.then(() => delay(SHUTDOWN_AFTER_SIGNAL_MS))]);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await core.shutdown();
-    lines.watchFreezes(() => false);
-    await lines.drain();
+    // Lines held while frozen go out now, unless something is still frozen (a write to it would keep this process from exiting).
+    if (core.frozenCount() === 0) {
+      lines.watchFreezes(() => false);
+      await lines.drain();
+    }
   }
 }
 
 /** For --help: this user's config dir, and what is kept in it. */
 function whereThingsAre(configDir: string): string {
-  return `Here: plans are saved in ${join(configDir, 'plans')} (the Backups view saves them there too),
-reports in ${join(configDir, 'reports')}.`;
+  return `Here: the Backups view saves its plans in ${join(configDir, 'plans')} (a --plan file
+is run as it is and not copied there); reports, the CLI's too, are in ${join(configDir, 'reports')}.`;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function stderrIsFile(): boolean {
@@ -143,10 +178,9 @@ function stderrIsFile(): boolean {
   }
 }
 
-/** Save, pre-flight, start, and wait for the run's end; undefined when it could not start. */
+/** Pre-flight, start, and wait for the run's end; undefined when it could not start. */
 async function runPlan(core: Core, plan: Awaited<ReturnType<typeof readPlanFile>>, say: (text: string) => void, started: (runId: string) => void): Promise<BackupReport | undefined> {
-  await call(core, 'plans.save', { plan });
-  const preflight = await call<Preflight>(core, 'backup.preflight', { name: plan.name });
+  const preflight = await call<Preflight>(core, 'backup.preflight', { plan });
   for (const warning of preflight.warnings) say(`warning: ${warning}`);
   if (preflight.blockers.length) {
     for (const blocker of preflight.blockers) say(`cannot run: ${blocker}`);
@@ -162,7 +196,7 @@ async function runPlan(core: Core, plan: Awaited<ReturnType<typeof readPlanFile>
       }
     });
   });
-  const state = await call<BackupRunState>(core, 'backup.start', { name: plan.name, confirmCommands: preflight.commandsDigest });
+  const state = await call<BackupRunState>(core, 'backup.start', { plan, confirmCommands: preflight.commandsDigest });
   started(state.runId);
   const end = await finished;
   return call<BackupReport>(core, 'reports.get', { runId: end.runId });

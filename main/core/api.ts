@@ -6,14 +6,26 @@
  */
 import type { Preflight } from '../../app/backup';
 import type { ContractEvents, EventName, Result } from '../../app/contract';
+import type { WebSessionInfo } from '../../app/domain';
 import type { HelperClient } from '../helper/client';
 import type { LogSink } from './log-buffer';
 
 export type CoreEventListener = <E extends EventName>(event: E, payload: ContractEvents[E]) => void;
 
+/** Who is calling, where a front door knows more than "this window" (the web mode: which browser session). */
+export interface CallerContext {
+  sessionId?: string;
+}
+
+/** The web mode's sessions, as sessions.list and sessions.revoke see them (main/web/sessions.ts). */
+export interface SessionDirectory {
+  list(currentId?: string): WebSessionInfo[];
+  revoke(id: string): boolean;
+}
+
 export interface Core {
   /** Validates `params` for `method` and runs it. Never throws: failures are Results. */
-  dispatch(method: string, params: unknown): Promise<Result<unknown>>;
+  dispatch(method: string, params: unknown, caller?: CallerContext): Promise<Result<unknown>>;
   subscribe(listener: CoreEventListener): () => void;
   /** Filesystems this app holds frozen now (tray badge, quit prompt). */
   frozenCount(): number;
@@ -56,6 +68,8 @@ export interface CoreOptions {
    * CLI), that digest is the confirmation.
    */
   confirmCommands?(request: CommandsConfirmationRequest): Promise<boolean>;
+  /** The web mode's sessions (none in the other front doors: sessions.list is empty there). */
+  sessions?: SessionDirectory;
 }
 
 /** What the user is asked to approve: the plan, and each command exactly as it will run. */

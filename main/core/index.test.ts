@@ -3,7 +3,7 @@
  * Result (never a throw, never a stack), events to subscribers, and no
  * disk write from the log while anything is frozen.
  */
-import { release } from 'node:os';
+import { release, userInfo } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppInfo, MountsSnapshot } from '../../app/domain';
 import { startTestCore, type TestCore } from './testing/core-harness';
@@ -42,6 +42,7 @@ describe('dispatch', () => {
         defaultTimeoutMs: 60_000,
         maxTimeoutMs: 900_000,
         plansDir: expect.stringMatching(/\/plans$/) as unknown as string,
+        runsAs: { user: userInfo().username, uid: process.geteuid!() },
       } satisfies AppInfo,
     });
   });

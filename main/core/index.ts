@@ -4,7 +4,7 @@
  * service and the helper supervisor together.
  */
 import { appendFile, readFile } from 'node:fs/promises';
-import { homedir, release, tmpdir } from 'node:os';
+import { homedir, release, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ContractEvents, ContractHandlers, EventName, Result } from '../../app/contract';
 import type { AppInfo, MountSize, MountsSnapshot } from '../../app/domain';
@@ -12,7 +12,7 @@ import type { ErrorCode } from '../../app/errors';
 import { DEFAULT_MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../../app/limits';
 import { isMethodName, paramSchemas } from '../../app/schemas';
 import { HelperClient } from '../helper/client';
-import type { Core, CoreEventListener, CoreOptions } from './api';
+import type { CallerContext, Core, CoreEventListener, CoreOptions } from './api';
 import { BackupService } from './backup/backup-service';
 import type { DataMovers } from './backup/movers/data-movers';
 import { realDataMovers } from './backup/movers/real-data-movers';
@@ -49,7 +49,7 @@ export interface CoreSeams {
 
 const PSEUDO_SIZE: MountSize = Object.freeze({ state: 'unavailable', message: 'Not measured: a kernel pseudo filesystem.' });
 /** Actions worth a log line each (the rest are reads). */
-const LOGGED = new Set(['freeze.start', 'freeze.thaw', 'freeze.extend', 'freeze.probe', 'freeze.thawAll', 'helper.start']);
+const LOGGED = new Set(['freeze.start', 'freeze.thaw', 'freeze.extend', 'freeze.probe', 'freeze.thawAll', 'helper.start', 'sessions.revoke']);
 
 export async function createCore(options: CoreOptions, seams: CoreSeams = {}): Promise<Core> {
   const listeners = new Set<CoreEventListener>();
@@ -123,6 +123,7 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     appVersion: options.appVersion,
     writersIntervalMs: seams.writersIntervalMs === undefined ? undefined : Math.min(250, seams.writersIntervalMs),
     confirmCommands: options.confirmCommands,
+    frontDoor: options.frontDoor,
   });
 
   table.onChange(() => {
@@ -155,19 +156,21 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
     'plans.list': () => backup.listPlans(),
     'plans.save': ({ plan }) => backup.savePlan(plan),
     'plans.delete': ({ name }) => backup.deletePlan(name),
-    'backup.preflight': ({ name }) => backup.preflight(name),
-    'backup.start': ({ name, confirmCommands }) => backup.start(name, confirmCommands),
+    'backup.preflight': (p) => ('plan' in p ? backup.preflightFile(p.plan) : backup.preflight(p.name)),
+    'backup.start': (p) => ('plan' in p ? backup.startFile(p.plan, p.confirmCommands) : backup.start(p.name, p.confirmCommands)),
     'backup.confirmSnapshot': async ({ runId, notes }) => backup.confirmSnapshot(runId, notes),
     'backup.cancel': async ({ runId }) => backup.cancel(runId),
     'backup.current': async () => backup.current(),
     'reports.list': () => backup.listReports(),
     'reports.get': ({ runId }) => backup.getReport(runId),
     'reports.export': ({ runId, format }) => backup.exportReport(runId, format),
+    'sessions.list': async (_, caller) => options.sessions?.list(caller.sessionId) ?? [],
+    'sessions.revoke': async ({ id }) => ({ revoked: options.sessions?.revoke(id) ?? false }),
   };
 
   let shuttingDown: Promise<void> | undefined;
   return {
-    async dispatch(method: string, params: unknown): Promise<Result<unknown>> {
+    async dispatch(method: string, params: unknown, caller: CallerContext = {}): Promise<Result<unknown>> {
       if (!isMethodName(method)) return failure('INVALID_ARGUMENT', `There is no method ${JSON.stringify(String(method).slice(0, 80))}.`);
       const parsed = paramSchemas[method].safeParse(params === undefined ? {} : params);
       if (!parsed.success) {
@@ -176,7 +179,7 @@ export async function createCore(options: CoreOptions, seams: CoreSeams = {}): P
       }
       const describe = `${method}${'id' in parsed.data ? ` ${pathOf(table.row(String(parsed.data.id)))}` : ''}`;
       try {
-        const value = await (handlers[method] as (p: unknown) => Promise<unknown>)(parsed.data);
+        const value = await (handlers[method] as (p: unknown, c: CallerContext) => Promise<unknown>)(parsed.data, caller);
         if (LOGGED.has(method)) log('info', `${describe}: ok`);
         return { ok: true, value };
       } catch (error) {
@@ -265,7 +268,18 @@ function appInfo(options: CoreOptions, plansDir: string, helperMaxTimeoutMs: num
     defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
     maxTimeoutMs: helperMaxTimeoutMs ?? options.helperLimits?.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS,
     plansDir,
+    runsAs: runsAs(),
   };
+}
+
+/** The user this process (and so every command of a plan) runs as. */
+function runsAs(): { user: string; uid: number } {
+  const uid = process.geteuid?.() ?? -1;
+  try {
+    return { user: userInfo().username, uid };
+  } catch {
+    return { user: uid === 0 ? 'root' : `uid ${uid}`, uid };
+  }
 }
 
 function defaultSink(logFile: string | undefined): LogSink {

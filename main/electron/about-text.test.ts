@@ -16,6 +16,7 @@ const info: AppInfo = {
   defaultTimeoutMs: 60_000,
   maxTimeoutMs: 900_000,
   plansDir: '/home/ada/.config/Freezeframe/plans',
+  runsAs: { user: 'ada', uid: 1000 },
 };
 
 describe('aboutLines', () => {

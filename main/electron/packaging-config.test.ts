@@ -55,6 +55,7 @@ describe('build/electron-builder.cjs', () => {
       expect(config[target].fpm).toContain(policyMapping);
       expect(config[target].fpm).toEqual(expect.arrayContaining(unitMappings));
       expect(config[target].fpm).toContain(`${join(ROOT, 'native-helper', 'build', 'freezeframe-clone')}=/usr/lib/freezeframe/freezeframe-clone`);
+      expect(config[target].fpm).toContain(`${join(ROOT, 'native-helper', 'build', 'freezeframe-fsops')}=/usr/lib/freezeframe/freezeframe-fsops`);
       // Every mapped source but the native binaries (built by npm run dist) is in the tree.
       for (const mapping of config[target].fpm.filter((arg: string) => arg.includes('=/') && !arg.includes('/native-helper/build/'))) {
         expect(existsSync(mapping.split('=')[0]), mapping).toBe(true);

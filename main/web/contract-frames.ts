@@ -7,7 +7,7 @@
  */
 import type { ContractEvents, EventName, Result } from '../../app/contract';
 import { isMethodName } from '../../app/schemas';
-import type { Core } from '../core/api';
+import type { CallerContext, Core } from '../core/api';
 
 /** A call is an id, a method name and a few small fields: far below this. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -60,12 +60,12 @@ export function parseCallFrame(data: Buffer | string, isBinary: boolean): Parsed
   return { ok: true, id, method, params };
 }
 
-/** One frame in, the reply frame out. The core validates `params` itself. */
-export async function answerCallFrame(core: Core, data: Buffer | string, isBinary: boolean): Promise<CallReply> {
+/** One frame in, the reply frame out. The core validates `params` itself; `caller` says which session sent it. */
+export async function answerCallFrame(core: Core, data: Buffer | string, isBinary: boolean, caller: CallerContext = {}): Promise<CallReply> {
   const call = parseCallFrame(data, isBinary);
   if (!call.ok) return { id: call.id, result: invalid(call.message) };
   try {
-    return { id: call.id, result: await core.dispatch(call.method, call.params) };
+    return { id: call.id, result: await core.dispatch(call.method, call.params, caller) };
   } catch (error) {
     // Core.dispatch promises never to throw; if it does, the caller still gets an answer.
     return { id: call.id, result: { ok: false, error: { code: 'INTERNAL', message: `Freezeframe failed unexpectedly: ${String(error)}` } } };

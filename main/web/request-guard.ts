@@ -7,10 +7,9 @@
  * - Origin, where the browser sends one that matters (WebSocket upgrade and
  *   every non-GET), must be this very origin: http:// + the Host it asked.
  *   Browsers do not enforce the same-origin policy on WebSockets; this does.
- * - The secret: the per-run token in the URL, once, then a session cookie.
- *   Both compared in constant time.
+ * - The secret: a login token in the URL, good once (sessions.ts), then
+ *   that login's own session cookie. Both looked up by their SHA-256.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export const SESSION_COOKIE = 'freezeframe_session';
@@ -31,22 +30,6 @@ export function isOwnOrigin(origin: string | undefined, host: string | undefined
   return origin.toLowerCase() === `http://${host.toLowerCase()}`;
 }
 
-/** A fresh secret for a run (the URL token) or a browser session (the cookie). */
-export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-/**
- * Constant time in the secret's content. Both sides are hashed first, so the
- * buffers handed to timingSafeEqual always have the same length and a wrong
- * guess's length says nothing either.
- */
-export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
-}
-
 /** One cookie's value from a Cookie header (the last one wins if a name repeats). */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (header === undefined) return undefined;
@@ -60,16 +43,21 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 export function sessionCookieHeader(session: string): string {
-  // No Max-Age: a session cookie, gone with the browser session; the run's
-  // secrets are gone when the server stops anyway. No Secure: plain http on
+  // No Max-Age: a session cookie, gone with the browser session; the
+  // sessions are gone when the server stops anyway. No Secure: plain http on
   // loopback (the ssh tunnel is the transport security).
   return `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
+export const TOKEN_REFUSED =
+  'That login link was used already (each is good once), or is not this server\u2019s. Ask `npm run serve` for a new one: press Enter in its terminal, or send it SIGUSR2.';
+export const NO_SESSION = 'Not signed in, or this browser\u2019s session was revoked: open a login link of `npm run serve` (press Enter in its terminal, or send it SIGUSR2, for a new one).';
+
 export type GuardVerdict =
-  | { kind: 'allow' }
-  /** A valid token in the URL: set the cookie and redirect to the clean URL. */
-  | { kind: 'exchange-token' }
+  /** The session cookie to look up (sessions.ts). */
+  | { kind: 'cookie'; secret: string }
+  /** A login token in the URL to spend: set its session's cookie and redirect to the clean URL. */
+  | { kind: 'token'; token: string }
   | { kind: 'refuse'; status: 401 | 403; reason: string };
 
 export interface GuardRequest {
@@ -81,13 +69,8 @@ export interface GuardRequest {
   upgrade: boolean;
 }
 
-export interface GuardSecrets {
-  token: string;
-  session: string;
-}
-
-/** Host, then Origin, then the secret: 403 for the wrong place, 401 for the wrong key. */
-export function judgeRequest(request: GuardRequest, secrets: GuardSecrets): GuardVerdict {
+/** Host, then Origin, then which secret it brings: 403 for the wrong place, 401 for no key (the registry judges the key). */
+export function judgeRequest(request: GuardRequest): GuardVerdict {
   const host = single(request.headers.host);
   if (!isLoopbackHost(host)) return { kind: 'refuse', status: 403, reason: 'This server answers only to 127.0.0.1, localhost or [::1].' };
 
@@ -100,12 +83,12 @@ export function judgeRequest(request: GuardRequest, secrets: GuardSecrets): Guar
   }
 
   if (request.token !== null) {
-    if (!request.upgrade && safeMethod && secretsEqual(request.token, secrets.token)) return { kind: 'exchange-token' };
-    return { kind: 'refuse', status: 401, reason: 'That token is not this run\u2019s: open the URL the server printed.' };
+    if (!request.upgrade && safeMethod && request.token.length > 0 && request.token.length <= 256) return { kind: 'token', token: request.token };
+    return { kind: 'refuse', status: 401, reason: TOKEN_REFUSED };
   }
   const cookie = readCookie(single(request.headers.cookie), SESSION_COOKIE);
-  if (cookie !== undefined && secretsEqual(cookie, secrets.session)) return { kind: 'allow' };
-  return { kind: 'refuse', status: 401, reason: 'Open the URL that `npm run serve` printed (it carries the token).' };
+  if (cookie !== undefined && cookie.length > 0 && cookie.length <= 256) return { kind: 'cookie', secret: cookie };
+  return { kind: 'refuse', status: 401, reason: NO_SESSION };
 }
 
 function single(value: string | string[] | undefined): string | undefined {

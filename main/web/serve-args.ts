@@ -7,7 +7,8 @@ export const USAGE = `Usage: npm run serve [-- --port N]
 
 Serves Freezeframe to a browser on this machine, at 127.0.0.1 only.
 From another machine, tunnel to it:  ssh -L 7420:127.0.0.1:7420 server
-then open the URL this prints (with its token) in a local browser.
+then open the URL this prints in a local browser. Its login token works
+once; press Enter here (or send SIGUSR2) to print another.
 
   --port N   listen on port N (default ${DEFAULT_PORT}; 0 picks a free port)
   --help     show this text

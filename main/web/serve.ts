@@ -5,7 +5,8 @@
  * Order matters: elevate in this terminal first (pkexec's text agent, or
  * sudo), then drop root, then listen, then print the one line with the URL
  * on stdout. Everything else goes to stderr, so a script can read the URL
- * from stdout's first line.
+ * from stdout's first line. Each URL logs one browser in, once; later ones
+ * are printed the same way on request (Enter, SIGUSR2).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,7 @@ import { locateHelper, type HelperLocation } from '../helper/helper-path';
 import { adoptUserEnvironment, dropPrivileges, planPrivileges, type PrivilegePlan } from './privileges';
 import { parseServeArgs, USAGE } from './serve-args';
 import { loadStaticFiles } from '../adapters-shared/static-files';
+import { SessionRegistry } from './sessions';
 import { startWebServer, type WebServer } from './web-server';
 
 declare const __FREEZEFRAME_VERSION__: string | undefined;
@@ -53,8 +55,10 @@ async function main(): Promise<number | 'serving'> {
     say(`the helper runs as root; everything else now runs as ${plan.userName ?? `uid ${plan.uid}`}.`);
   }
 
+  const sessions = new SessionRegistry();
   const core = await createCore({
     frontDoor: 'web',
+    sessions,
     appVersion: typeof __FREEZEFRAME_VERSION__ === 'string' ? __FREEZEFRAME_VERSION__ : 'dev',
     helperPath: helper.helperPath,
     development: helper.development,
@@ -71,7 +75,7 @@ async function main(): Promise<number | 'serving'> {
 
   let server: WebServer;
   try {
-    server = await startWebServer({ core, staticFiles, port: args.port });
+    server = await startWebServer({ core, staticFiles, port: args.port, sessions });
   } catch (error) {
     say(`cannot listen on 127.0.0.1:${args.port}: ${(error as Error).message}`);
     await core.shutdown();
@@ -79,7 +83,25 @@ async function main(): Promise<number | 'serving'> {
   }
   stopOnSignals(server, core);
   process.stdout.write(`Freezeframe is at ${server.url}\n`);
+  printNewLinksOnRequest(server);
   return 'serving';
+}
+
+/**
+ * Each login link is good once. Another (a second browser, a session
+ * revoked by mistake): press Enter in this terminal, or send SIGUSR2. Each
+ * goes to stdout, like the first.
+ */
+function printNewLinksOnRequest(server: WebServer): void {
+  const print = (): void => void process.stdout.write(`Freezeframe is at ${server.newLoginUrl()}\n`);
+  process.on('SIGUSR2', print);
+  if (process.stdin.isTTY) {
+    say('each login link works once: press Enter here for another.');
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (text: string) => {
+      for (let i = 0; i < text.split('\n').length - 1; i++) print();
+    });
+  }
 }
 
 /** pkexec (as a user) or a direct spawn (as root), before anything listens. */

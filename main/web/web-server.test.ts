@@ -9,15 +9,17 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ContractEvents, EventName, Result } from '../../app/contract';
-import type { Core, CoreEventListener } from '../core/api';
+import type { CallerContext, Core, CoreEventListener } from '../core/api';
 import { loadStaticFiles } from '../adapters-shared/static-files';
 import { startWebServer, type WebServer } from './web-server';
 
 class FakeCore implements Core {
   readonly calls: Array<{ method: string; params: unknown }> = [];
   private readonly listeners = new Set<CoreEventListener>();
-  async dispatch(method: string, params: unknown): Promise<Result<unknown>> {
+  readonly callers: Array<CallerContext | undefined> = [];
+  async dispatch(method: string, params: unknown, caller?: CallerContext): Promise<Result<unknown>> {
     this.calls.push({ method, params });
+    this.callers.push(caller);
     return { ok: true, value: { generation: 7, mounts: [] } };
   }
   subscribe(listener: CoreEventListener): () => void {
@@ -116,19 +118,23 @@ async function call(ws: WebSocket, frame: string | Buffer, binary = false): Prom
   return reply;
 }
 
+/** A fresh login token of the server (each is good once). */
+const freshToken = (): string => new URL(server.newLoginUrl()).searchParams.get('token')!;
+
 describe('the token', () => {
   it('is exchanged on first load for an HttpOnly, SameSite=Strict cookie, and the URL is cleaned', async () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${TOKEN}`);
-    const exchange = await get(`/?token=${TOKEN}`);
+    const token = freshToken();
+    const exchange = await get(`/?token=${token}`);
     expect(exchange.status).toBe(303);
     expect(exchange.headers.location).toBe('/');
     const setCookie = String(exchange.headers['set-cookie']?.[0]);
     expect(setCookie).toMatch(/^freezeframe_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/$/);
-    expect(setCookie).not.toContain(TOKEN);
+    expect(setCookie).not.toContain(token);
     expect(exchange.headers['referrer-policy']).toBe('no-referrer');
     // Other parameters survive the cleaning; the redirect never leaves this origin.
-    expect((await get(`/?renderStats&token=${TOKEN}`)).headers.location).toBe('/?renderStats=');
-    expect((await get(`/.//evil.example/?token=${TOKEN}`)).headers.location).toBe('/');
+    expect((await get(`/?renderStats&token=${freshToken()}`)).headers.location).toBe('/?renderStats=');
+    expect((await get(`/.//evil.example/?token=${freshToken()}`)).headers.location).toBe('/');
 
     const page = await get('/', { Cookie: cookie });
     expect(page.status).toBe(200);
@@ -136,6 +142,41 @@ describe('the token', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['cache-control']).toBe('no-store');
+  });
+
+  it('is good once: the same URL twice gets a session, then 401 (issue 12)', async () => {
+    const token = freshToken();
+    const first = await get(`/?token=${token}`);
+    expect(first.status).toBe(303);
+    const second = await get(`/?token=${token}`);
+    expect(second.status).toBe(401);
+    expect(second.headers['set-cookie']).toBeUndefined();
+    expect(second.body).toMatch(/used already \(each is good once\)/);
+    // The first token of the run too (spent in beforeAll).
+    expect((await get(`/?token=${TOKEN}`)).status).toBe(401);
+  });
+
+  it('makes a session of its own at each exchange: distinct cookies, each listed, each revocable alone (issue 12)', async () => {
+    const a = String((await get(`/?token=${freshToken()}`)).headers['set-cookie']?.[0]).split(';')[0]!;
+    const b = String((await get(`/?token=${freshToken()}`)).headers['set-cookie']?.[0]).split(';')[0]!;
+    expect(a).not.toBe(b);
+    expect((await get('/', { Cookie: a })).status).toBe(200);
+    const before = server.sessions.list();
+    const { ws } = await openSocket({ Cookie: b, Origin: `http://${host}` });
+    sockets.push(ws!);
+    // The socket's calls carry its session, so sessions.list can say which one is "this browser".
+    await call(ws!, JSON.stringify({ id: 1, method: 'sessions.list', params: {} }));
+    const bId = core.callers.at(-1)!.sessionId!;
+    expect(server.sessions.list(bId).filter((s) => s.current)).toHaveLength(1);
+    expect(server.sessions.list().length).toBe(before.length);
+    const closed = new Promise<number>((resolve) => ws!.once('close', (code: number) => resolve(code)));
+    expect(server.sessions.revoke(bId)).toBe(true);
+    expect(await closed).toBe(4401);
+    expect((await get('/', { Cookie: b })).status).toBe(401);
+    expect((await openSocket({ Cookie: b, Origin: `http://${host}` })).refusedWith).toBe(401);
+    // The other session is untouched.
+    expect((await get('/', { Cookie: a })).status).toBe(200);
+    expect(server.sessions.revoke(bId)).toBe(false);
   });
 
   it('refuses HTTP with 401 without a token, with a wrong token and with a wrong cookie', async () => {
@@ -152,7 +193,22 @@ describe('the token', () => {
     expect((await openSocket({ Origin: origin })).refusedWith).toBe(401);
     expect((await openSocket({ Origin: origin, Cookie: 'freezeframe_session=wrong' })).refusedWith).toBe(401);
     // The token is for the page load only; a socket cannot trade it.
-    expect((await openSocket({ Origin: origin }, `/ws?token=${TOKEN}`)).refusedWith).toBe(401);
+    expect((await openSocket({ Origin: origin }, `/ws?token=${freshToken()}`)).refusedWith).toBe(401);
+  });
+
+  it('ends every session when the server stops (issue 12)', async () => {
+    const other = await startWebServer({ core, staticFiles: await loadStaticFiles(buildDir), port: 0 });
+    const exchange = await send('GET', new URL(other.url).pathname + new URL(other.url).search, { Host: `127.0.0.1:${other.port}` }, other.port);
+    expect(exchange.status).toBe(303);
+    const ws = new WebSocket(`ws://127.0.0.1:${other.port}/ws`, { headers: { Host: `127.0.0.1:${other.port}`, Origin: `http://127.0.0.1:${other.port}`, Cookie: String(exchange.headers['set-cookie']?.[0]).split(';')[0]! } });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code)));
+    expect(other.sessions.list()).toHaveLength(1);
+    await other.close();
+    expect(await closed).toBe(1001);
+    expect(other.sessions.list()).toEqual([]);
+    expect(other.newLoginUrl()).toMatch(/token=/);
+    expect(other.sessions.redeem(new URL(other.newLoginUrl()).searchParams.get('token')!, 'x')).toBeUndefined();
   });
 });
 

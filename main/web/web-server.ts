@@ -11,7 +11,8 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Core } from '../core/api';
 import { RENDERER_CSP } from '../adapters-shared/content-security-policy';
 import { answerCallFrame, type EventFrame } from './contract-frames';
-import { judgeRequest, newSecret, sessionCookieHeader, TOKEN_PARAM, type GuardSecrets } from './request-guard';
+import { judgeRequest, NO_SESSION, sessionCookieHeader, TOKEN_PARAM, TOKEN_REFUSED } from './request-guard';
+import { SessionRegistry } from './sessions';
 import type { StaticFiles } from '../adapters-shared/static-files';
 
 export const WEBSOCKET_PATH = '/ws';
@@ -24,16 +25,21 @@ export interface WebServerOptions {
   port: number;
   /** Loopback only; anything else is refused before a socket is opened. */
   host?: string;
-  /** Tests pass a known token; a real run gets a fresh random one. */
+  /** Tests pass a known first token; a real run gets a fresh random one. */
   token?: string;
+  /** The logins and sessions (serve.ts gives the core the same registry, for sessions.list/revoke). */
+  sessions?: SessionRegistry;
 }
 
 export interface WebServer {
-  /** The URL that opens the app in a browser, token included. */
+  /** The first URL that opens the app in a browser, its login token included (good once). */
   readonly url: string;
   readonly origin: string;
   readonly port: number;
   readonly token: string;
+  readonly sessions: SessionRegistry;
+  /** Another login URL, with a token of its own (good once). */
+  newLoginUrl(): string;
   close(): Promise<void>;
 }
 
@@ -64,30 +70,40 @@ export function assertLoopbackBindAddress(host: string): asserts host is (typeof
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
   assertLoopbackBindAddress(host);
-  const secrets: GuardSecrets = { token: options.token ?? newSecret(), session: newSecret() };
+  const sessions = options.sessions ?? new SessionRegistry();
+  const firstToken = sessions.newToken(options.token);
   const { core, staticFiles } = options;
+  const sessionOfSocket = new WeakMap<WebSocket, string>();
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false, clientTracking: true });
   const alive = new WeakSet<WebSocket>();
 
-  const server = createServer((request, response) => serveHttp(request, response, secrets, staticFiles));
+  const server = createServer((request, response) => serveHttp(request, response, sessions, staticFiles));
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const url = requestUrl(request);
-    const verdict = judgeRequest({ method: request.method ?? '', headers: request.headers, token: url.searchParams.get(TOKEN_PARAM), upgrade: true }, secrets);
+    const verdict = judgeRequest({ method: request.method ?? '', headers: request.headers, token: url.searchParams.get(TOKEN_PARAM), upgrade: true });
     if (verdict.kind === 'refuse') return refuseUpgrade(socket, verdict.status, verdict.reason);
-    if (verdict.kind !== 'allow') return refuseUpgrade(socket, 401, 'A WebSocket cannot exchange the token.');
+    if (verdict.kind !== 'cookie') return refuseUpgrade(socket, 401, 'A WebSocket cannot exchange a login token.');
+    const sessionId = sessions.sessionOf(verdict.secret);
+    if (sessionId === undefined) return refuseUpgrade(socket, 401, NO_SESSION);
     if (url.pathname !== WEBSOCKET_PATH) return refuseUpgrade(socket, 404, 'No WebSocket here.');
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sessionOfSocket.set(ws, sessionId);
+      wss.emit('connection', ws, request);
+    });
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    const sessionId = sessionOfSocket.get(ws);
+    const detach = sessionId === undefined ? () => undefined : sessions.attach(sessionId, ws);
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
+    ws.on('close', detach);
     // Oversized frames (over WS_MAX_PAYLOAD) land here; ws closes with 1009.
     ws.on('error', () => ws.terminate());
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      void answerCallFrame(core, asBuffer(data), isBinary).then((reply) => sendWsText(ws, JSON.stringify(reply)));
+      void answerCallFrame(core, asBuffer(data), isBinary, { sessionId }).then((reply) => sendWsText(ws, JSON.stringify(reply)));
     });
   });
 
@@ -119,14 +135,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const { port } = server.address() as AddressInfo;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const loginUrl = (token: string): string => `${origin}/?${TOKEN_PARAM}=${token}`;
   return {
-    url: `${origin}/?${TOKEN_PARAM}=${secrets.token}`,
+    url: loginUrl(firstToken),
     origin,
     port,
-    token: secrets.token,
+    token: firstToken,
+    sessions,
+    newLoginUrl: () => loginUrl(sessions.newToken()),
     close: async () => {
       clearInterval(pinger);
       unsubscribe();
+      // Every session ends with the server (their sockets close with it).
+      sessions.endAll();
       for (const ws of wss.clients) ws.close(1001, 'Freezeframe is stopping');
       wss.close();
       await new Promise<void>((resolve) => {
@@ -137,13 +158,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-function serveHttp(request: IncomingMessage, response: ServerResponse, secrets: GuardSecrets, staticFiles: StaticFiles): void {
+function serveHttp(request: IncomingMessage, response: ServerResponse, sessions: SessionRegistry, staticFiles: StaticFiles): void {
   const method = request.method ?? '';
   const url = requestUrl(request);
-  const verdict = judgeRequest({ method, headers: request.headers, token: url.searchParams.get(TOKEN_PARAM), upgrade: false }, secrets);
+  const verdict = judgeRequest({ method, headers: request.headers, token: url.searchParams.get(TOKEN_PARAM), upgrade: false });
 
   if (verdict.kind === 'refuse') return sendHttpText(response, verdict.status, verdict.reason);
-  if (verdict.kind === 'exchange-token') {
+  if (verdict.kind === 'cookie' && sessions.sessionOf(verdict.secret) === undefined) return sendHttpText(response, 401, NO_SESSION);
+  if (verdict.kind === 'token') {
+    // Good once: its own new session, and the token is spent.
+    const login = sessions.redeem(verdict.token, single(request.headers['user-agent']));
+    if (!login) return sendHttpText(response, 401, TOKEN_REFUSED);
     // The token leaves the address bar (and history) at once; from now on
     // the browser proves itself with the HttpOnly cookie.
     // Always to the app's root: a path like `/.//evil.example` must never
@@ -151,7 +176,7 @@ function serveHttp(request: IncomingMessage, response: ServerResponse, secrets: 
     url.searchParams.delete(TOKEN_PARAM);
     response.writeHead(303, {
       ...SECURITY_HEADERS,
-      'Set-Cookie': sessionCookieHeader(secrets.session),
+      'Set-Cookie': sessionCookieHeader(login.secret),
       Location: `/${url.search}`,
       'Cache-Control': 'no-store',
       'Content-Length': '0',
@@ -211,6 +236,10 @@ function requestUrl(request: IncomingMessage): URL {
   } catch {
     return new URL('http://127.0.0.1/.unparseable');
   }
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function asBuffer(data: RawData): Buffer {

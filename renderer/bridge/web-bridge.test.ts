@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, type FreezeframeApi } from '../../app/contract';
-import { installWebBridge, LOST_CONNECTION_MESSAGE, type SocketLike } from './web-bridge';
+import { installWebBridge, LOST_CONNECTION_MESSAGE, SESSION_REVOKED_CODE, SESSION_REVOKED_MESSAGE, type SocketLike } from './web-bridge';
 
 class FakeSocket implements SocketLike {
   readonly sent: Array<{ id: number; method: string; params: unknown }> = [];
@@ -24,10 +24,10 @@ class FakeSocket implements SocketLike {
   accept(): void {
     this.onopen?.(new Event('open'));
   }
-  drop(): void {
+  drop(code = 1006): void {
     if (this.closed) return;
     this.closed = true;
-    this.onclose?.(new Event('close') as CloseEvent);
+    this.onclose?.(Object.assign(new Event('close'), { code }) as CloseEvent);
   }
   push(frame: unknown): void {
     this.onmessage?.(new MessageEvent('message', { data: typeof frame === 'string' ? frame : JSON.stringify(frame) }));
@@ -132,6 +132,20 @@ describe('installWebBridge', () => {
     const after = api['mounts.list']({});
     socket.answer({ ok: true, value: { generation: 10, mounts: [] } });
     expect(await after).toEqual({ ok: true, value: { generation: 10, mounts: [] } });
+  });
+
+  it('a revoked session (close 4401) says so once and stops reconnecting; calls are UNAUTHORIZED (issue 12)', async () => {
+    const api = await install();
+    const notices: Array<{ code?: string; message: string }> = [];
+    api.subscribe('notice', (notice) => notices.push(notice));
+    const pending = api['mounts.list']({});
+    sockets[0]!.drop(SESSION_REVOKED_CODE);
+    const refused = { ok: false, error: { code: 'UNAUTHORIZED', message: SESSION_REVOKED_MESSAGE } };
+    expect(await pending).toEqual(refused);
+    expect(await api['app.info']({})).toEqual(refused);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sockets).toHaveLength(1);
+    expect(notices).toEqual([expect.objectContaining({ level: 'error', code: 'UNAUTHORIZED', message: SESSION_REVOKED_MESSAGE })]);
   });
 
   it('queues calls made while the first connection is being set up', async () => {

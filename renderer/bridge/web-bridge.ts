@@ -32,6 +32,11 @@ export interface WebBridgeOptions {
   connectTimeoutMs?: number;
 }
 
+/** The server closes a revoked session's sockets with this code (main/web/sessions.ts). */
+export const SESSION_REVOKED_CODE = 4401;
+export const SESSION_REVOKED_MESSAGE =
+  "This browser's session was revoked, so it is no longer connected to Freezeframe. To use it here again, open a new login link of the server (press Enter in the terminal that runs `npm run serve`).";
+
 export const LOST_CONNECTION_MESSAGE =
   "Lost the connection to Freezeframe's server. Reconnecting; if the server was restarted, open the new URL it printed.";
 
@@ -39,11 +44,12 @@ type Listener = (payload: unknown) => void;
 type Resolve = (result: Result<unknown>) => void;
 
 const lost = (): Result<never> => ({ ok: false, error: { code: 'DISCONNECTED', message: LOST_CONNECTION_MESSAGE } });
+const revoked = (): Result<never> => ({ ok: false, error: { code: 'UNAUTHORIZED', message: SESSION_REVOKED_MESSAGE } });
 const eventNames: ReadonlySet<string> = new Set(EVENT_NAMES);
 
 class BridgeConnection {
   private socket: SocketLike | undefined;
-  private state: 'connecting' | 'open' | 'waiting' = 'waiting';
+  private state: 'connecting' | 'open' | 'waiting' | 'revoked' = 'waiting';
   private nextId = 1;
   private readonly pending = new Map<number, Resolve>();
   /** Calls made while a connection attempt is under way: sent once it opens. */
@@ -65,6 +71,7 @@ class BridgeConnection {
   }
 
   call(method: MethodName, params: unknown): Promise<Result<unknown>> {
+    if (this.state === 'revoked') return Promise.resolve(revoked());
     if (this.state === 'waiting') return Promise.resolve(lost());
     const id = this.nextId++;
     const text = JSON.stringify({ id, method, params: params === undefined ? {} : params });
@@ -101,9 +108,11 @@ class BridgeConnection {
     };
     socket.onmessage = (event) => this.onMessage(event.data);
     socket.onerror = () => undefined; // onclose follows with the details that matter
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       clearTimeout(timer);
-      if (this.socket === socket) this.onDisconnect();
+      if (this.socket !== socket) return;
+      if (event?.code === SESSION_REVOKED_CODE) this.onRevoked();
+      else this.onDisconnect();
     };
   }
 
@@ -133,6 +142,17 @@ class BridgeConnection {
     const delay = this.backoffMs * (0.8 + Math.random() * 0.4);
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs);
     setTimeout(() => this.open(), delay);
+  }
+
+  /** Revoked: its cookie is refused from now on, so reconnecting is pointless. Say so once, and stop. */
+  private onRevoked(): void {
+    this.socket = undefined;
+    this.state = 'revoked';
+    this.queued.length = 0;
+    for (const resolve of this.pending.values()) resolve(revoked());
+    this.pending.clear();
+    this.firstAttemptDone?.();
+    this.deliver('notice', { level: 'error', code: 'UNAUTHORIZED', message: SESSION_REVOKED_MESSAGE, at: Date.now() });
   }
 
   /** Events were missed while disconnected: fetch the state and hand it on as events. */

@@ -3,8 +3,11 @@ import { selectVisibleIds } from '../store/selectors';
 import { useApp } from '../store/store';
 import type { ThemeChoice } from '../store/types';
 
-/** `onAbout`: App opens the About dialog (it makes the page behind it inert, as for every dialog). */
-export function Toolbar({ onAbout }: { onAbout?: () => void } = {}) {
+/**
+ * `onAbout`, `onSessions`: App opens the About or Sessions dialog (it makes
+ * the page behind it inert, as for every dialog). Sessions: web mode only.
+ */
+export function Toolbar({ onAbout, onSessions }: { onAbout?: () => void; onSessions?: () => void } = {}) {
   const search = useApp((s) => s.search);
   const setSearch = useApp((s) => s.setSearch);
   const showPseudo = useApp((s) => s.showPseudo);
@@ -15,6 +18,7 @@ export function Toolbar({ onAbout }: { onAbout?: () => void } = {}) {
   const total = useApp((s) => s.mountOrder.length);
   // Search and count belong to the Filesystems view; the rest of the toolbar stays.
   const filesystems = useApp((s) => s.view === 'filesystems');
+  const web = useApp((s) => s.appInfo?.frontDoor === 'web');
 
   return (
     <div className="toolbar">
@@ -43,6 +47,11 @@ export function Toolbar({ onAbout }: { onAbout?: () => void } = {}) {
           <option value="dark">Dark</option>
         </select>
       </label>
+      {web && onSessions && (
+        <button type="button" className="button" aria-haspopup="dialog" onClick={onSessions}>
+          Sessions
+        </button>
+      )}
       {onAbout && (
         <button type="button" className="button" aria-haspopup="dialog" onClick={onAbout}>
           About

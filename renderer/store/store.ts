@@ -12,6 +12,7 @@ import { createHelperSlice } from './helper-slice';
 import { createHistorySlice } from './history-slice';
 import { createMountsSlice } from './mounts-slice';
 import { createNoticesSlice } from './notices-slice';
+import { createSessionsSlice } from './sessions-slice';
 import type { AppState, AppStore, StoreDeps } from './types';
 import { createUiSlice } from './ui-slice';
 
@@ -31,6 +32,7 @@ export function createAppStore(deps: Partial<StoreDeps> & Pick<StoreDeps, 'api'>
     ...createNoticesSlice(set, get, full),
     ...createUiSlice(set, get, full),
     ...createBackupSlice(set, get, full),
+    ...createSessionsSlice(set, get, full),
   }));
 }
 

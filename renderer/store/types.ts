@@ -4,7 +4,7 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import type { FreezeframeApi } from '../../app/contract';
-import type { AppInfo, FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot, Notice } from '../../app/domain';
+import type { AppInfo, FreezeInfo, FreezeWindow, HelperStatus, MountRow, MountsSnapshot, Notice, WebSessionInfo } from '../../app/domain';
 import type { AppErrorShape } from '../../app/errors';
 import type { DraftCheck } from './backup-draft';
 import type { BackupSlice } from './backup-types';
@@ -101,7 +101,14 @@ export interface UiSlice {
   toggleSort(column: SortColumn): void;
 }
 
-export type AppState = MountsSlice & FreezeActionsSlice & HelperSlice & HistorySlice & NoticesSlice & UiSlice & BackupSlice;
+/** The web mode's browser sessions (null until listed). */
+export interface SessionsSlice {
+  sessions: readonly WebSessionInfo[] | null;
+  loadSessions(): Promise<void>;
+  revokeSession(id: string): Promise<void>;
+}
+
+export type AppState = MountsSlice & FreezeActionsSlice & HelperSlice & HistorySlice & NoticesSlice & UiSlice & BackupSlice & SessionsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** The store's collaborators: tests pass fakes, main.tsx passes the real ones. */

@@ -4,7 +4,7 @@
  * handler the test may replace; `emit` plays an event from main.
  */
 import type { ContractEvents, EventName, FreezeframeApi, MethodName, Params, Result, ResultOf } from '../../app/contract';
-import type { AppInfo, FreezeInfo, HelperStatus, MountRow, MountsSnapshot } from '../../app/domain';
+import type { AppInfo, FreezeInfo, HelperStatus, MountRow, MountsSnapshot, WebSessionInfo } from '../../app/domain';
 import type { AppErrorShape } from '../../app/errors';
 import { createBackupHandlers, type FakeBackupStore } from './fake-backup';
 
@@ -16,6 +16,8 @@ export interface FakeApi extends FreezeframeApi {
   calls: Array<{ method: MethodName; params: unknown }>;
   /** The backup methods' plans and reports (fake-backup.ts). */
   backup: FakeBackupStore;
+  /** The web mode's sessions that sessions.list answers and sessions.revoke removes from. */
+  webSessions: WebSessionInfo[];
   emit<E extends EventName>(event: E, payload: ContractEvents[E]): void;
   listenerCount(): number;
 }
@@ -34,6 +36,7 @@ export const APP_INFO: AppInfo = {
   defaultTimeoutMs: 60_000,
   maxTimeoutMs: 900_000,
   plansDir: '/home/ada/.config/freezeframe/plans',
+  runsAs: { user: 'alice', uid: 1000 },
 };
 
 export function makeRow(id: string, overrides: Partial<MountRow> = {}, freeze: Partial<FreezeInfo> = {}): MountRow {
@@ -65,6 +68,7 @@ export function createFakeApi(snapshot: MountsSnapshot = { generation: 1, mounts
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const calls: FakeApi['calls'] = [];
   const backup: FakeBackupStore = { plans: new Map(), reports: new Map() };
+  const webSessions: WebSessionInfo[] = [];
   const handlers: Handlers = {
     'app.info': () => ok(APP_INFO),
     'mounts.list': () => ok(snapshot),
@@ -76,6 +80,12 @@ export function createFakeApi(snapshot: MountsSnapshot = { generation: 1, mounts
     'helper.status': () => ok(helper),
     'helper.start': () => ok({ ...helper, state: 'running' }),
     'history.list': () => ok([]),
+    'sessions.list': () => ok(webSessions.map((s) => ({ ...s }))),
+    'sessions.revoke': ({ id }) => {
+      const index = webSessions.findIndex((s) => s.id === id);
+      if (index >= 0) webSessions.splice(index, 1);
+      return ok({ revoked: index >= 0 });
+    },
     ...createBackupHandlers(backup),
   };
   const call =
@@ -93,6 +103,7 @@ export function createFakeApi(snapshot: MountsSnapshot = { generation: 1, mounts
     handlers,
     calls,
     backup,
+    webSessions,
     subscribe(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (payload: never) => void);

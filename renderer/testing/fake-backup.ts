@@ -64,6 +64,7 @@ export function makePreflight(plan: BackupPlan, overrides: Partial<Preflight> = 
     commands,
     commandsDigest: DIGEST,
     commandsConfirmed: commands.length === 0,
+    approval: commands.length === 0 ? 'not-needed' : 'new',
     ...overrides,
   };
 }
@@ -126,11 +127,13 @@ export function createBackupHandlers(store: FakeBackupStore): BackupHandlers {
       return ok(parsed.data);
     },
     'plans.delete': ({ name }) => ok({ deleted: plans.delete(name) }),
-    'backup.preflight': ({ name }) => {
+    'backup.preflight': (params) => {
+      const name = 'name' in params ? params.name : params.plan.name;
       const plan = plans.get(name);
       return plan ? ok(makePreflight(plan)) : fail('PLAN_NOT_FOUND', `no plan ${name}`);
     },
-    'backup.start': ({ name }) => {
+    'backup.start': (params) => {
+      const name = 'name' in params ? params.name : params.plan.name;
       const plan = plans.get(name);
       if (!plan) return fail('PLAN_NOT_FOUND', `no plan ${name}`);
       return ok(makeRunState({ planName: name, method: plan.method, phase: 'preflight', frozenAt: null, holdRemainingMs: null, quiesceRemainingMs: plan.quiesceWindowMs }));

@@ -16,12 +16,3 @@ export class BackupError extends CoreError {
     super(code, message);
   }
 }
-
-/** Map a Node filesystem errno to the code a user can act on. */
-export function fsErrorCode(error: unknown, fallback: ErrorCode): ErrorCode {
-  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (errno === 'ENOSPC' || errno === 'EDQUOT') return 'DESTINATION_FULL';
-  if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS') return 'ACCESS_DENIED';
-  if (errno === 'ABORT_ERR') return 'CANCELLED';
-  return fallback;
-}

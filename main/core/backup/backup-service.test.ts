@@ -20,7 +20,7 @@ const commandPlan: BackupPlanInput = {
   mounts: ['/srv/data'],
   method: 'command',
   preSync: false,
-  command: { argv: ['array-snap', 'data'], timeoutMs: 5000 },
+  command: { argv: ['true', 'data'], timeoutMs: 5000 },
 };
 
 describe('BackupService through the core', () => {
@@ -45,7 +45,7 @@ describe('BackupService through the core', () => {
   it('commands run only once confirmed by their digest; the approval is kept until they change', async () => {
     await t.ok('plans.save', { plan: commandPlan });
     const preflight = await t.ok<Preflight>('backup.preflight', { name: 'data' });
-    expect(preflight.commands).toEqual([{ role: 'command', argv: ['array-snap', 'data'], shell: false }]);
+    expect(preflight.commands).toEqual([{ role: 'command', argv: ['true', 'data'], shell: false }]);
     expect(preflight.commandsConfirmed).toBe(false);
     expect(await t.call('backup.start', { name: 'data' })).toMatchObject({ ok: false, error: { code: 'COMMANDS_NOT_CONFIRMED' } });
     expect(await t.call('backup.start', { name: 'data', confirmCommands: 'f'.repeat(64) })).toMatchObject({ ok: false, error: { code: 'COMMANDS_NOT_CONFIRMED' } });
@@ -53,7 +53,7 @@ describe('BackupService through the core', () => {
     await t.waitForEvent('reports.changed', () => true, 5000);
     expect((await t.ok<Preflight>('backup.preflight', { name: 'data' })).commandsConfirmed).toBe(true);
     // A changed command needs a new confirmation.
-    await t.ok('plans.save', { plan: { ...commandPlan, command: { argv: ['array-snap', 'everything'], timeoutMs: 5000 } } });
+    await t.ok('plans.save', { plan: { ...commandPlan, command: { argv: ['true', 'everything'], timeoutMs: 5000 } } });
     expect((await t.ok<Preflight>('backup.preflight', { name: 'data' })).commandsConfirmed).toBe(false);
   });
 
@@ -66,6 +66,17 @@ describe('BackupService through the core', () => {
     expect(preflight.members.map((m) => m.mounted)).toEqual([false, true, true]);
     const start = await t.call('backup.start', { name: 'bad' });
     expect(start).toMatchObject({ ok: false, error: { code: 'PLAN_INVALID', message: expect.stringMatching(/cannot run now: .*not a mountpoint/) } });
+  });
+
+  it("pre-flight checks every command's program: a missing one blocks the run, naming it (issue 12)", async () => {
+    const hooks = { preFreeze: { argv: ['/nonexistent/flush-db'], timeoutMs: 5000 }, postThaw: { argv: ['no-such-program-here', '--resume'], timeoutMs: 5000 } };
+    await t.ok('plans.save', { plan: { ...commandPlan, name: 'missing', hooks } });
+    const preflight = await t.ok<Preflight>('backup.preflight', { name: 'missing' });
+    expect(preflight.blockers).toEqual([
+      expect.stringMatching(/^The pre-freeze hook's program cannot be run: \/nonexistent\/flush-db does not exist or is not executable/),
+      expect.stringMatching(/^The post-thaw hook's program cannot be run: "no-such-program-here" is not found in PATH/),
+    ]);
+    expect(await t.call('backup.start', { name: 'missing', confirmCommands: preflight.commandsDigest })).toMatchObject({ ok: false, error: { code: 'PLAN_INVALID' } });
   });
 
   it('says what will happen and for how long at most; warns about dirty data without the pre-sync', async () => {

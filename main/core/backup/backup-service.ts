@@ -14,9 +14,10 @@ import type { FreezeService } from '../freeze/freeze-service';
 import type { MountBase } from '../mounts/mount-table';
 import { BackupError } from './backup-error';
 import { BackupRun, type BackupRunDeps } from './run/backup-run';
+import type { PlanHistory } from './run/backup-from-snapshot';
 import { parentDeathSignalAvailable, SETPRIV_PATH } from './commands/child-command';
 import type { DataMovers } from './movers/data-movers';
-import { PlanStore } from './store/plan-store';
+import { parsePlan, PlanStore, type FrontDoor } from './store/plan-store';
 import { runPreflight, seconds, type PreflightResult } from './preflight';
 import { reportFilename, reportToMarkdown } from './store/report-markdown';
 import { ReportStore } from './store/report-store';
@@ -42,6 +43,8 @@ export interface BackupServiceDeps {
   writersIntervalMs?: number;
   /** Main's own confirmation of new or changed commands (Electron); without it the caller's digest confirms. */
   confirmCommands?: CoreOptions['confirmCommands'];
+  /** Whose approvals these are: each front door keeps its own. */
+  frontDoor: FrontDoor;
 }
 
 /** Reports kept in memory too, so a run's report is there even if saving it failed. */
@@ -106,11 +109,37 @@ export class BackupService {
     return (await this.check(await this.plans.get(name))).preflight;
   }
 
-  async start(name: string, confirmCommands?: string): Promise<BackupRunState> {
+  /** The command line's plan file, pre-flighted as it is: never written into the plan store. */
+  async preflightFile(input: BackupPlanInput): Promise<Preflight> {
+    return (await this.check(this.planFile(input), { saved: false })).preflight;
+  }
+
+  /** Run a saved plan. */
+  start(name: string, confirmCommands?: string): Promise<BackupRunState> {
+    return this.startPlan(() => this.plans.get(name), confirmCommands, { saved: true });
+  }
+
+  /**
+   * Run the command line's plan file as it is, without saving it (a GUI
+   * plan of the same name stays as it was) and without remembering an
+   * approval: the file, which the caller checked, is its own confirmation.
+   */
+  startFile(input: BackupPlanInput, confirmCommands: string): Promise<BackupRunState> {
+    const plan = this.planFile(input);
+    return this.startPlan(async () => plan, confirmCommands, { saved: false });
+  }
+
+  private planFile(input: BackupPlanInput): BackupPlan {
+    if (this.deps.frontDoor !== 'cli') throw new BackupError('PLAN_INVALID', 'Only the command line runs a plan file; save the plan and run it by name.');
+    return parsePlan(input, 'the plan file');
+  }
+
+  private async startPlan(load: () => Promise<BackupPlan>, confirmCommands: string | undefined, where: { saved: boolean }): Promise<BackupRunState> {
     if (this.run) throw new BackupError('BACKUP_RUNNING', `The plan "${this.run.plan.name}" is running (run ${this.run.runId}): wait for it or cancel it.`);
     this.refuseWhileFrozen('start a backup');
-    const plan = await this.plans.get(name);
-    const { preflight, members } = await this.check(plan);
+    const plan = await load();
+    const name = plan.name;
+    const { preflight, members } = await this.check(plan, where);
     // Again, after the awaits: a freeze by hand meanwhile would leave the approval below waiting on a frozen disk.
     this.refuseWhileFrozen('start a backup');
     // Before any confirmation: nobody is asked to approve commands of a plan that cannot run.
@@ -118,7 +147,8 @@ export class BackupService {
     if (!preflight.commandsConfirmed) {
       await this.confirm(name, preflight, confirmCommands);
       this.refuseWhileFrozen('start a backup'); // the dialog may have stayed open a while
-      await this.plans.approve(name, preflight.commandsDigest);
+      // Remembered for this front door only, and for this plan exactly.
+      if (where.saved) await this.plans.approve(this.deps.frontDoor, plan);
     }
     // Its writes (an interrupted run's report, partial files removed) end before this run can freeze anything.
     await this.settleInterrupted();
@@ -130,7 +160,7 @@ export class BackupService {
       movers: this.deps.movers,
       emitProgress: (state) => this.deps.emit('backup.progress', state),
       emitOutput: (line) => this.deps.emit('backup.output', line),
-      succeededRunIds: (planName) => this.succeededRunIds(planName),
+      planHistory: (planName) => this.planHistory(planName),
       appVersion: this.deps.appVersion,
       writersIntervalMs: this.deps.writersIntervalMs,
     });
@@ -245,7 +275,8 @@ export class BackupService {
   private async confirm(name: string, preflight: Preflight, digest: string | undefined): Promise<void> {
     const count = `${preflight.commands.length} command(s)`;
     if (digest !== preflight.commandsDigest) {
-      throw new BackupError('COMMANDS_NOT_CONFIRMED', `The plan "${name}" runs ${count} you have not confirmed (or they changed): review them and confirm.`);
+      const changed = preflight.changedSinceApproval?.length ? ` It changed since it was approved here (${preflight.changedSinceApproval.join(', ')}).` : '';
+      throw new BackupError('COMMANDS_NOT_CONFIRMED', `The plan "${name}" runs ${count} you have not confirmed for it as it is now.${changed} Review it and confirm.`);
     }
     const ask = this.deps.confirmCommands;
     if (!ask) return; // web mode, CLI: the digest the caller saw is the confirmation
@@ -270,7 +301,7 @@ export class BackupService {
     }
   }
 
-  private async check(plan: BackupPlan): Promise<PreflightResult> {
+  private async check(plan: BackupPlan, where: { saved: boolean } = { saved: true }): Promise<PreflightResult> {
     await this.deps.refreshTable();
     return runPreflight(plan, {
       rows: () => this.deps.rows(),
@@ -280,15 +311,23 @@ export class BackupService {
       allocatedBytes: (path) => this.deps.movers.allocatedBytes(path),
       probeReflink: (source, dir) => this.deps.movers.probeReflink(source, dir),
       estimateCopyMs: (bytes, reflink) => this.deps.movers.estimateCopyMs(bytes, reflink),
-      approvedDigest: (name) => this.plans.approvedDigest(name),
+      approval: async (name) => (where.saved ? this.plans.approval(this.deps.frontDoor, name) : undefined),
       helperMaxTimeoutMs: () => this.deps.helperMaxTimeoutMs(),
+      checkFolder: (path, opts) => this.deps.movers.checkFolder(path, opts),
       euid: process.geteuid?.() ?? -1,
     });
   }
 
-  private async succeededRunIds(planName: string): Promise<Set<string>> {
-    const all = await this.reports.all();
-    return new Set(all.filter((r) => r.plan.name === planName && r.outcome === 'succeeded' && r.trustworthy).map((r) => r.runId));
+  private async planHistory(planName: string): Promise<PlanHistory> {
+    const reports = (await this.reports.all()).filter((r) => r.plan.name === planName);
+    const subvolumeIds = new Map<string, number>();
+    for (const report of reports) {
+      for (const member of report.members) {
+        const snapshot = member.snapshot;
+        if (snapshot?.kind === 'subvolume' && snapshot.path && Number.isSafeInteger(snapshot.subvolumeId)) subvolumeIds.set(snapshot.path, snapshot.subvolumeId!);
+      }
+    }
+    return { succeeded: new Set(reports.filter((r) => r.outcome === 'succeeded' && r.trustworthy).map((r) => r.runId)), subvolumeIds };
   }
 
   private runById(runId: string): BackupRun {

@@ -11,8 +11,11 @@ import { join } from 'node:path';
 import type { BackupPlan, Preflight, PreflightMember } from '../../../app/backup';
 import { DANGEROUS_MAX_TIMEOUT_MS } from '../../../app/limits';
 import type { MountBase } from '../mounts/mount-table';
-import { commandsDigest, commandsOf } from './commands/commands-digest';
+import { changedFields, commandsOf, planDigest } from './commands/commands-digest';
+import type { Approval } from './store/plan-store';
 import { mountAt, mountContaining, nearestExisting } from './mount-lookup';
+import type { FolderCheck } from './movers/folders';
+import { checkCommandPrograms, checkPlanFolders } from './preflight-checks';
 
 /** A member as the run uses it: the preflight view plus the table row it resolved to. */
 export interface ResolvedMember extends PreflightMember {
@@ -30,10 +33,15 @@ export interface PreflightDeps {
   allocatedBytes(path: string): Promise<number>;
   probeReflink(source: string, targetDir: string): Promise<boolean>;
   estimateCopyMs(allocatedBytes: number, reflink: boolean): number;
-  approvedDigest(planName: string): Promise<string | undefined>;
+  /** What this front door approved of the plan of this name (none for a plan file the command line runs). */
+  approval(planName: string): Promise<Approval | undefined>;
   /** The running helper's limit, when one runs. */
   helperMaxTimeoutMs(): number | undefined;
+  /** A folder the run writes to: safe, creatable, its free space (folders.ts). */
+  checkFolder(path: string, opts: { probe: boolean }): Promise<FolderCheck>;
   euid: number;
+  /** The environment the plan's commands get (their PATH). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface PreflightResult {
@@ -101,14 +109,21 @@ export async function runPreflight(plan: BackupPlan, deps: PreflightDeps): Promi
     }
   }
   if (plan.method === 'manual' && !plan.manual?.checklist.length) warnings.push('The manual method has no checklist: the operator sees only the countdown.');
+  const snapshotDirs = [
+    ...(plan.imageClone && members.some((m) => m.imageClone) ? [plan.imageClone.snapshotDir] : []),
+    ...new Set(members.filter((m) => m.capture === 'atomic-snapshot' && m.row).map((m) => btrfsSnapshotDir(plan, m.mountpoint))),
+  ];
+  await checkPlanFolders(plan, members, snapshotDirs, deps, warnings, blockers);
+  checkCommandPrograms(plan, deps.env ?? process.env, blockers);
 
   const dirtyBytes = await deps.readDirtyBytes().catch(() => 0);
   if (dirtyBytes > 64 * 1024 * 1024 && !plan.preSync) {
     warnings.push(`${mib(dirtyBytes)} of data is waiting to be written: without the pre-sync, the freeze itself writes it out and takes longer.`);
   }
   const commands = commandsOf(plan);
-  const digest = commandsDigest(commands);
-  const confirmed = commands.length === 0 || (await deps.approvedDigest(plan.name)) === digest;
+  const digest = planDigest(plan);
+  const approved = commands.length === 0 ? undefined : await deps.approval(plan.name);
+  const approval: Preflight['approval'] = commands.length === 0 ? 'not-needed' : !approved ? 'new' : approved.digest === digest ? 'approved' : 'changed';
 
   return {
     members,
@@ -121,7 +136,9 @@ export async function runPreflight(plan: BackupPlan, deps: PreflightDeps): Promi
       blockers,
       commands,
       commandsDigest: digest,
-      commandsConfirmed: confirmed,
+      commandsConfirmed: approval === 'not-needed' || approval === 'approved',
+      approval,
+      ...(approval === 'changed' && { changedSinceApproval: changedFields(approved!.plan, plan) }),
     },
   };
 }

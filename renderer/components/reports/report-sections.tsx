@@ -1,5 +1,5 @@
 /** The report's detail: windows, members, hooks, verification, export, retention, the operator's notes. */
-import type { BackupReport } from '../../../app/backup';
+import { noHoldSentence, type BackupReport } from '../../../app/backup';
 import { formatBytes, formatDateTime, formatSeconds } from '../../format';
 import { CAPTURE_LABELS, commandLine, ROLE_LABELS } from '../wizard/labels';
 
@@ -13,7 +13,7 @@ export function WindowsSection({ report }: { report: BackupReport }) {
     <dl className="report-facts">
       <dt>Hold</dt>
       <dd data-testid="hold-figure" className={hold && !hold.withinWindow ? 'field__problem' : undefined}>
-        {hold ? windowFigure(hold.heldMs, hold.windowMs, hold.withinWindow) : 'Nothing was frozen.'}
+        {hold ? windowFigure(hold.heldMs, hold.windowMs, hold.withinWindow) : noHoldSentence(report)}
       </dd>
       <dt>Quiesce</dt>
       <dd className={quiesce.withinWindow ? undefined : 'field__problem'}>
@@ -203,17 +203,46 @@ export function ExportSection({ report }: { report: BackupReport }) {
   );
 }
 
+/** What retention removed of older runs, what it left alone and why, and (apart) what this run removed of its own. */
 export function RetentionSection({ report }: { report: BackupReport }) {
-  const removed = report.retention.removed;
-  if (removed.length === 0) return <p className="muted">Retention removed nothing.</p>;
+  const { removed, kept = [] } = report.retention;
+  const discarded = report.discarded ?? [];
   return (
     <>
-      <p>Retention removed {removed.length === 1 ? 'one older backup' : `${removed.length} older backups`}:</p>
-      <ul className="mono">
-        {removed.map((path) => (
-          <li key={path}>{path}</li>
-        ))}
-      </ul>
+      {removed.length === 0 ? (
+        <p className="muted">Retention removed nothing.</p>
+      ) : (
+        <>
+          <p>Retention removed {removed.length === 1 ? 'one older backup' : `${removed.length} older backups`}:</p>
+          <ul className="mono">
+            {removed.map((path) => (
+              <li key={path}>{path}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {kept.length > 0 ? (
+        <>
+          <p>Retention left alone, though named like an older backup of this plan:</p>
+          <ul>
+            {kept.map((k) => (
+              <li key={k.path}>
+                <span className="mono">{k.path}</span>: {k.why}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {discarded.length > 0 ? (
+        <>
+          <p>This run removed what it had made itself (not a backup to keep):</p>
+          <ul className="mono">
+            {discarded.map((path) => (
+              <li key={path}>{path}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </>
   );
 }

@@ -4,7 +4,7 @@
  * window (dashed) and the quiesce window likewise. Times are main's epochs,
  * relative to the run's start. A table below gives the same figures in words.
  */
-import type { BackupPhase, BackupReport, PhaseRecord } from '../../../app/backup';
+import { noHoldSentence, type BackupPhase, type BackupReport, type PhaseRecord } from '../../../app/backup';
 import { formatSeconds } from '../../format';
 import { PHASE_LABELS } from '../wizard/labels';
 
@@ -54,7 +54,7 @@ export function ReportTimeline({ report }: { report: BackupReport }) {
   const q = report.quiesce;
   const h = report.hold;
   const summary = [
-    h ? `Held ${formatSeconds(h.heldMs)} of a ${formatSeconds(h.windowMs)} hold window (${h.withinWindow ? 'within' : 'exceeded'}).` : 'Nothing was frozen.',
+    h ? `Held ${formatSeconds(h.heldMs)} of a ${formatSeconds(h.windowMs)} hold window (${h.withinWindow ? 'within' : 'exceeded'}).` : noHoldSentence(report),
     `Quiesce took ${formatSeconds(q.ms)} of ${formatSeconds(q.windowMs)} (${q.withinWindow ? 'within' : 'exceeded'}).`,
     ...report.timeline.map((p) => describePhase(p, t0)),
   ].join(' ');

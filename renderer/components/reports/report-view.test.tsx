@@ -124,4 +124,28 @@ describe('the report', () => {
     expect(rows[1]!.textContent).toContain('NOT trustworthy');
     expect(summaryOf(older).heldMs).toBe(1210);
   });
+
+  it('an interrupted run says whether it froze is not known, and lists its own removed files apart from retention (issue 12)', async () => {
+    const report = makeReport(PLAN, {
+      outcome: 'failed',
+      trustworthy: false,
+      error: { code: 'RUN_INTERRUPTED', message: 'Freezeframe stopped during this run.' },
+      hold: null,
+      freezeUnknown: true,
+      timeline: [{ phase: 'preflight', startedAt: Date.UTC(2025, 0, 1, 12), endedAt: Date.UTC(2025, 0, 1, 12), outcome: 'ok' }],
+      hooks: [],
+      verification: [],
+      export: undefined,
+      retention: { removed: ['/var/snap/nightly/20250101T000000Z-00000001'], kept: [{ path: '/var/snap/nightly/20250101T000000Z-00000002', why: 'a symbolic link, not a folder this plan made' }] },
+      discarded: ['/backup/nightly-run.partial'],
+    });
+    await openFromHistory(report);
+    const trust = screen.getByRole('region', { name: 'Trust' });
+    expect(within(trust).queryByText('Nothing was frozen.')).toBeNull();
+    expect(within(trust).getByText(/^Whether anything was frozen is not known/)).toBeTruthy();
+    expect(screen.getByTestId('hold-figure').textContent).toMatch(/^Whether anything was frozen is not known: .*the 3 s hold window/);
+    expect(screen.getByText('Retention removed one older backup:').nextElementSibling?.textContent).toBe('/var/snap/nightly/20250101T000000Z-00000001');
+    expect(screen.getByText(/Retention left alone/).nextElementSibling?.textContent).toMatch(/20250101T000000Z-00000002: a symbolic link/);
+    expect(screen.getByText(/This run removed what it had made itself/).nextElementSibling?.textContent).toBe('/backup/nightly-run.partial');
+  });
 });

@@ -4,7 +4,7 @@
  * as JSON or Markdown; Retry when it failed or cannot be trusted.
  */
 import { useState } from 'react';
-import type { BackupReport } from '../../../app/backup';
+import { noHoldSentence, type BackupReport } from '../../../app/backup';
 import { humanMessage } from '../../../app/error-messages';
 import { formatDateTime, formatSeconds } from '../../format';
 import { selectRunActive } from '../../store/backup-selectors';
@@ -30,7 +30,7 @@ function TrustBox({ report }: { report: BackupReport }) {
     <section className={report.trustworthy ? 'trust trust--ok' : 'trust trust--bad'} aria-label="Trust" data-trustworthy={report.trustworthy}>
       <p className="trust__title">{report.trustworthy ? '✓ Snapshot trustworthy' : '✗ Snapshot NOT trustworthy'}</p>
       <p>{trustText(report)}</p>
-      {report.hold === null ? <p className="trust__nothing">Nothing was frozen.</p> : null}
+      {report.hold === null ? <p className="trust__nothing">{noHoldSentence(report)}</p> : null}
     </section>
   );
 }

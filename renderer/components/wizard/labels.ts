@@ -1,4 +1,5 @@
 /** Words for the backup vocabulary's closed sets (typed as Records: a new member fails the type check). */
+import { displayCommand } from '../../../app/command-display';
 import type { BackupPhase, BackupReport, HookRecord, PreflightMember, RunStatus, SnapshotMethod } from '../../../app/backup';
 
 export const METHOD_LABELS: Record<SnapshotMethod, string> = {
@@ -57,8 +58,14 @@ export const ROLE_LABELS: Record<HookRecord['role'], string> = {
   'post-thaw': 'Post-thaw hook',
 };
 
-/** How a command will be run, exactly: each argument quoted, or the shell and its script. */
+/** How a command will be run: each argument quoted, hidden characters escaped, long ones elided visibly (app/command-display.ts). */
 export function commandLine(argv: readonly string[], shell: boolean): string {
-  const quote = (a: string) => JSON.stringify(a);
-  return shell ? `/bin/sh -c ${quote(argv[0] ?? '')}` : argv.map(quote).join(' ');
+  return displayCommand(argv, shell).text;
+}
+
+/** As whom a plan's hooks and commands run, truthfully: the user Freezeframe runs as, which may be root. */
+export function runsAsWords(runsAs: { user: string; uid: number } | undefined): string {
+  if (!runsAs) return 'Hooks and commands run as the user Freezeframe runs as.';
+  if (runsAs.uid === 0) return 'Hooks and commands run as root: this Freezeframe runs as root, so they can do anything on this machine.';
+  return `Hooks and commands run as ${runsAs.user}, the user Freezeframe runs as, never as root; a plan that needs more can call sudo itself.`;
 }

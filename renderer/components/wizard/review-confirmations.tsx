@@ -7,10 +7,13 @@ import { useId, useState } from 'react';
 import type { Preflight, PreflightMember } from '../../../app/backup';
 import { useApp } from '../../store/store';
 import { MountpointConfirm } from '../mountpoint-confirm';
-import { commandLine, ROLE_LABELS } from './labels';
+import { displayCommand, displayNotes } from '../../../app/command-display';
+import { ROLE_LABELS, runsAsWords } from './labels';
 
 export function CommandsConfirm({ preflight, checked, onChange }: { preflight: Preflight; checked: boolean; onChange: (checked: boolean) => void }) {
+  const runsAs = useApp((s) => s.appInfo?.runsAs);
   if (preflight.commands.length === 0) return null;
+  const shown = preflight.commands.map((c) => displayCommand(c.argv, c.shell));
   return (
     <section className="confirm-box" aria-label="Commands">
       <h4 className="wizard__subtitle">Commands this plan runs, exactly</h4>
@@ -18,12 +21,23 @@ export function CommandsConfirm({ preflight, checked, onChange }: { preflight: P
         {preflight.commands.map((c, i) => (
           <li key={i}>
             <span className="command-list__role">{ROLE_LABELS[c.role]}</span>
-            <code className="command-list__argv">{commandLine(c.argv, c.shell)}</code>
+            <code className="command-list__argv">{shown[i]!.text}</code>
           </li>
         ))}
       </ul>
+      {displayNotes(shown).map((note) => (
+        <p key={note} className="field__hint" role="note">
+          {note}
+        </p>
+      ))}
+      <p className="field__hint">{runsAsWords(runsAs)}</p>
+      {preflight.approval === 'changed' ? (
+        <p className="field__problem" role="alert">
+          This plan changed since you approved it here ({(preflight.changedSinceApproval ?? []).join(', ') || 'its file was edited'}): review it and confirm again.
+        </p>
+      ) : null}
       {preflight.commandsConfirmed ? (
-        <p className="field__hint">You confirmed these exact commands before.</p>
+        <p className="field__hint">You approved this plan, exactly as it is now, before.</p>
       ) : (
         <label className="check">
           <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />

@@ -1,23 +1,25 @@
 /**
- * Step 2, optional: the quiesce hooks. Each runs as the user, as an argv,
+ * Step 2, optional: the quiesce hooks. Each runs as the user main runs as (said as it is), as an argv,
  * with its own timeout; its output streams live during the run.
  */
 import type { CommandDraft, HoldHookDraft } from '../../store/backup-draft';
 import { useApp } from '../../store/store';
 import { CommandFields, type CommandRole } from './command-fields';
 import { CheckField, SecondsField, TextField } from './fields';
+import { runsAsWords } from './labels';
 
 export function StepHooks() {
   const draft = useApp((s) => s.draft);
   const problems = useApp((s) => s.draftProblems);
   const update = useApp((s) => s.updateDraft);
+  const runsAs = useApp((s) => s.appInfo?.runsAs);
   const setPre = (patch: Partial<CommandDraft>) => update({ preFreeze: { ...draft.preFreeze, ...patch } });
   const setPost = (patch: Partial<CommandDraft>) => update({ postThaw: { ...draft.postThaw, ...patch } });
   const setHold = (patch: Partial<HoldHookDraft>) => update({ hold: { ...draft.hold, ...patch } });
 
   return (
     <>
-      <p className="field__hint">All optional. Hooks run as you, never as root; a plan that needs more can call sudo itself.</p>
+      <p className="field__hint">All optional. {runsAsWords(runsAs)}</p>
       <CommandHook
         name="Pre-freeze hook"
         role="pre-freeze"

@@ -138,6 +138,7 @@ describe('the review of a btrfs plan', () => {
     commands: [],
     commandsDigest: 'd',
     commandsConfirmed: true,
+    approval: 'not-needed',
   });
 
   it('says nothing is frozen when every member is a btrfs snapshot, not “frozen for at most 0 s”', () => {

@@ -109,8 +109,8 @@ describe('the wizard', () => {
 
   it('disables Run with the blockers, and asks for each dangerous member to be typed', async () => {
     const { api } = setup();
-    api.handlers['backup.preflight'] = ({ name }) => {
-      const plan = api.backup.plans.get(name)!;
+    api.handlers['backup.preflight'] = (params) => {
+      const plan = api.backup.plans.get('name' in params ? params.name : params.plan.name)!;
       const pf = makePreflight(plan);
       pf.members = pf.members.map((m) => (m.mountpoint === '/var' ? { ...m, danger: ['Holds /var: new SSH logins hang.'] } : m));
       return { ok: true, value: plan.confirmDangerous.includes('/var') ? pf : { ...pf, blockers: ['/var is marked dangerous and not confirmed.'] } };

@@ -46,6 +46,20 @@ const KILL_GRACE_MS = 2000;
 /** After the exit, how long grandchildren that kept stdout open may keep us waiting. */
 const DRAIN_MS = 300;
 
+/** Every command running now, so an exit that cannot wait (a CLI's SIGTERM) ends them all. */
+const running = new Set<ChildCommand>();
+
+/**
+ * SIGKILL to the process group of every command still running: for a
+ * process about to exit without waiting for them (their parent-death
+ * signal is a SIGTERM, which a command may ignore).
+ */
+export function killAllCommands(): number {
+  const count = running.size;
+  for (const command of running) command.kill();
+  return count;
+}
+
 export class ChildCommand {
   readonly outcome: Promise<CommandOutcome>;
   private readonly child: ChildProcess;
@@ -58,6 +72,7 @@ export class ChildCommand {
 
   constructor(private readonly options: CommandOptions) {
     this.child = spawnCommand(options);
+    running.add(this);
     this.child.stdin?.on('error', () => undefined); // EPIPE when it exits without reading
     this.outcome = new Promise((resolve) => {
       const pending = { stdout: '', stderr: '' };
@@ -69,6 +84,7 @@ export class ChildCommand {
       }
       let spawnError: string | undefined;
       const finish = (exitCode: number | null, signal: string | null): void => {
+        running.delete(this);
         if (this.killTimer) clearTimeout(this.killTimer);
         for (const stream of ['stdout', 'stderr'] as const) {
           if (pending[stream]) this.line(stream, pending[stream]);
@@ -128,6 +144,13 @@ export class ChildCommand {
       this.killTimer = setTimeout(() => this.signalGroup('SIGKILL'), KILL_GRACE_MS);
     }
     return this.outcome;
+  }
+
+  /** SIGKILL to its process group now (counted as ended by the caller). */
+  kill(): void {
+    if (this.exited) return;
+    this.terminated = true;
+    this.signalGroup('SIGKILL');
   }
 
   private signalGroup(signal: NodeJS.Signals): void {
@@ -191,7 +214,7 @@ export function spawnCommand(options: Pick<CommandOptions, 'argv' | 'shell' | 'e
 }
 
 /** execvp would find file: a path as is, a bare name in PATH. */
-function findExecutable(file: string, path: string | undefined): boolean {
+export function findExecutable(file: string, path: string | undefined): boolean {
   if (file.includes('/')) return executable(file);
   return (path ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter).some((dir) => executable(join(dir || '.', file)));
 }

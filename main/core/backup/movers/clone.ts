@@ -9,17 +9,16 @@
  */
 import { spawn } from 'node:child_process';
 import { lstat, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { APPIMAGE_HELPER_DIR, findSourceRoot, firstUsable, realFileChecks, type FileChecks } from '../../../helper/helper-path';
+import { realFileChecks, type FileChecks } from '../../../helper/helper-path';
 import { BackupError } from '../backup-error';
+import { appImageToolPath, defaultUserTool, installedToolPath, locateUserTool, type ToolLocation } from './user-tools';
 
 export type ReflinkMode = 'auto' | 'always' | 'never';
 
-export const INSTALLED_CLONE_TOOL_PATH = '/usr/lib/freezeframe/freezeframe-clone';
-export const APPIMAGE_CLONE_TOOL_PATH = `${APPIMAGE_HELPER_DIR}/freezeframe-clone`;
-const DEV_CLONE_TOOL_RELATIVE = join('native-helper', 'build', 'freezeframe-clone');
+export const INSTALLED_CLONE_TOOL_PATH = installedToolPath('freezeframe-clone');
+export const APPIMAGE_CLONE_TOOL_PATH = appImageToolPath('freezeframe-clone');
 
 /** The tool's exit codes (native-helper/clone/copy.h). */
 const CLONE_EXIT = { ok: 0, usage: 2, noSpace: 3, access: 4, io: 5, noReflink: 6, cancelled: 130 } as const;
@@ -28,43 +27,15 @@ const CLONE_EXIT = { ok: 0, usage: 2, noSpace: 3, access: 4, io: 5, noReflink: 6
 const KILL_GRACE_MS = 5000;
 const STDERR_TAIL_CHARS = 2000;
 
-export interface CloneToolLocation {
-  toolPath: string;
-  development: boolean;
-  found: boolean;
-}
+export type CloneToolLocation = ToolLocation;
 
-/**
- * Where freezeframe-clone is, like locateHelper: a source checkout's build
- * first (unless packaged: an AppImage mounted under /tmp must never pick up
- * a tree another local user made there), then the installed copies, which
- * count only when root owns them and nobody else can write to them.
- */
-export function locateCloneTool(
-  startDir: string,
-  checks: FileChecks = realFileChecks,
-  options: { packaged?: boolean; resourcesDir?: string } = {},
-): CloneToolLocation {
-  const sourceRoot = options.packaged ? undefined : findSourceRoot(startDir, checks);
-  const candidates: Array<Omit<CloneToolLocation, 'found'> & { userOwnedOk?: boolean }> = [];
-  if (sourceRoot !== undefined) candidates.push({ toolPath: join(sourceRoot, DEV_CLONE_TOOL_RELATIVE), development: true });
-  candidates.push({ toolPath: INSTALLED_CLONE_TOOL_PATH, development: false }, { toolPath: APPIMAGE_CLONE_TOOL_PATH, development: false });
-  // The packaged app's own copy (an AppImage's resources): it runs as the
-  // user, never elevated, so a user-writable copy escalates nothing.
-  if (options.packaged && options.resourcesDir) candidates.push({ toolPath: join(options.resourcesDir, 'helper', 'freezeframe-clone'), development: false, userOwnedOk: true });
-  const usable = firstUsable(candidates, checks, (c) => c.toolPath, (c) => c.development || c.userOwnedOk === true);
-  const { userOwnedOk: _, ...location } = usable ?? candidates[0]!;
-  return { ...location, found: usable !== undefined };
+/** Where freezeframe-clone is (user-tools.ts). */
+export function locateCloneTool(startDir: string, checks: FileChecks = realFileChecks, options: { packaged?: boolean; resourcesDir?: string } = {}): CloneToolLocation {
+  return locateUserTool('freezeframe-clone', startDir, checks, options);
 }
-
-let defaultLocation: CloneToolLocation | undefined;
 
 function defaultTool(): CloneToolLocation {
-  // Electron sets resourcesPath; defaultApp is set when it runs an unpackaged tree (`electron .`).
-  const electron = process as NodeJS.Process & { resourcesPath?: string; defaultApp?: boolean };
-  const packaged = typeof electron.resourcesPath === 'string' && !electron.defaultApp;
-  defaultLocation ??= locateCloneTool(dirname(fileURLToPath(import.meta.url)), realFileChecks, { packaged, resourcesDir: electron.resourcesPath });
-  return defaultLocation;
+  return defaultUserTool('freezeframe-clone');
 }
 
 export interface CloneOptions {

@@ -5,6 +5,7 @@
  * (real-data-movers.ts).
  */
 import type { ExportedFile, VerificationResult, OutputKind } from '../../../../app/backup';
+import type { FolderCheck } from './folders';
 
 export interface ExportResult {
   directory: string;
@@ -36,6 +37,8 @@ export interface DataMovers {
   verifyBtrfsSnapshot(path: string): Promise<VerificationResult>;
   exportFiles(opts: { files: Array<{ source: string; name: string }>; destinationDir: string; label: string; signal?: AbortSignal; onProgress?: Progress }): Promise<ExportResult>;
   exportTree(opts: { sourceDir: string; destinationDir: string; label: string; signal?: AbortSignal; onProgress?: Progress }): Promise<ExportResult>;
+  /** Pre-flight of a folder a run writes to (folders.ts): safe, creatable, its free space; throws why not. */
+  checkFolder(path: string, opts: { probe: boolean }): Promise<FolderCheck>;
   readDirtyBytes(): Promise<number>;
   syncFilesystem(path: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
 }

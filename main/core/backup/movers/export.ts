@@ -1,23 +1,29 @@
 /**
  * Export a snapshot to a destination folder: the files, a `SHA256SUMS`
- * that `sha256sum -c` checks, and a `manifest.json`. Everything is written
- * into `<dest>/<label>.partial/`, fsynced, and renamed to `<dest>/<label>`
- * only when complete, so a folder without `.partial` is always whole.
- * On cancel or failure the partial folder is removed; when even that
- * fails, it keeps its `.partial` name and gets a PARTIAL-DO-NOT-USE note.
+ * that `sha256sum -c` checks, and a `manifest.json`. The folder work is
+ * freezeframe-fsops's export session (fsops.ts): the destination is
+ * reached by descriptor and refused when another user could change it;
+ * everything is written into `<dest>/<label>.partial/`, fsynced, and
+ * renamed to `<dest>/<label>` only when complete and never over anything,
+ * so a folder without `.partial` is always whole. On cancel or failure the
+ * partial folder is removed; when even that fails, it keeps its `.partial`
+ * name and gets a PARTIAL-DO-NOT-USE note.
  */
-import { lstat, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ExportedFile } from '../../../../app/backup';
-import { BackupError, fsErrorCode } from '../backup-error';
+import { BackupError } from '../backup-error';
 import type { ExportResult } from './data-movers';
-import { cancelled, copyHashed, CopyBuffers, sha256sumLine, throttledProgress } from './export-copy';
+import { sha256sumLine, throttledProgress } from './export-copy';
 import { walkTree, type TreeWalk } from './export-tree-walk';
+import { startFsops, type FsopsLine } from './fsops';
 
 export const SUMS_FILE = 'SHA256SUMS';
 export const MANIFEST_FILE = 'manifest.json';
 export const PARTIAL_SUFFIX = '.partial';
 const PARTIAL_NOTE = 'PARTIAL-DO-NOT-USE';
+/** An export makes no progress for this long (a hung NFS server, a stalled disk): it is stopped. */
+const STALL_MS = 10 * 60_000;
 
 type Progress = (done: number, total: number) => void;
 
@@ -26,6 +32,7 @@ interface ExportCommon {
   label: string;
   signal?: AbortSignal;
   onProgress?: Progress;
+  toolPath?: string;
 }
 
 /** A single path component, so the export stays inside its destination. */
@@ -35,96 +42,95 @@ function checkName(name: string, what: string): void {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  );
+const record = (...fields: string[]): Buffer => Buffer.from(fields.map((f) => `${f}\0`).join(''), 'utf8');
+
+function textRecord(path: string, text: string): Buffer[] {
+  const body = Buffer.from(text, 'utf8');
+  return [record('text', path, String(body.length)), body];
 }
 
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function writeSynced(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Remove what a failed export wrote; if that fails too, mark it so nobody restores from it. */
-async function discardPartial(partial: string, why: string): Promise<string> {
-  try {
-    await rm(partial, { recursive: true, force: true });
-    return 'the partial export was removed';
-  } catch (error) {
-    const note = `This export did not finish (${why}) and could not be removed (${(error as Error).message}).\nDo not restore from it: remove this folder.\n`;
-    await writeFile(join(partial, PARTIAL_NOTE), note).catch(() => undefined);
-    return `the partial export could not be removed: it is left at ${partial}, marked ${PARTIAL_NOTE}`;
-  }
-}
-
-function exportError(error: unknown, signal: AbortSignal | undefined, destinationDir: string): BackupError {
-  if (signal?.aborted) return error instanceof BackupError && error.code === 'CANCELLED' ? error : cancelled(destinationDir);
-  if (error instanceof BackupError) return error;
-  const e = error as NodeJS.ErrnoException;
-  const code = fsErrorCode(error, 'EXPORT_FAILED');
-  const message =
-    code === 'DESTINATION_FULL'
-      ? `${destinationDir} is full (${e.code})`
-      : code === 'ACCESS_DENIED'
-        ? `Not allowed: ${e.message}`
-        : `The export failed: ${e.message}`;
-  return new BackupError(code, message, e.code);
+interface Copy {
+  /** Where the tool reads it. */
+  source: string;
+  /** Relative to the export folder, '/'-separated. */
+  path: string;
 }
 
 /**
- * The partial folder's life: create it, let `fill` write into it, add the
- * sums and the manifest, publish it under its final name; on any failure
- * discard it.
+ * One export session: make the partial folder, `dirs` in it, copy each
+ * file (hashed in the same pass), add the sums and the manifest, publish.
  */
-async function inPartialDir(common: ExportCommon, fill: (partial: string) => Promise<{ files: ExportedFile[]; manifest: Record<string, unknown> }>): Promise<ExportResult> {
+async function runExport(common: ExportCommon, work: { dirs: string[]; copies: Copy[]; totalBytes: number; manifest: Record<string, unknown> }): Promise<ExportResult> {
   const started = performance.now();
   const { destinationDir, label, signal } = common;
   checkName(label, 'The export label');
-  const final = join(destinationDir, label);
-  const partial = `${final}${PARTIAL_SUFFIX}`;
-  if (signal?.aborted) throw cancelled(label);
+  if (signal?.aborted) throw new BackupError('CANCELLED', `Cancelled before exporting ${label}.`);
+  const report = throttledProgress(work.totalBytes, common.onProgress);
+  const files: Array<ExportedFile | undefined> = [];
+  let reported = 0;
+  let partialMade = false;
+  let partialLeft: string | undefined;
+  let stalled: NodeJS.Timeout | undefined;
+  const stallStop = new AbortController();
+  const watchStall = (): void => {
+    clearTimeout(stalled);
+    stalled = setTimeout(() => stallStop.abort(), STALL_MS);
+  };
+  const onAbort = (): void => stallStop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  watchStall();
+  let allCopied: () => void = () => undefined;
+  const copied = new Promise<void>((resolve) => (allCopied = resolve));
+  if (work.copies.length === 0) allCopied();
+
+  const session = startFsops(['export', destinationDir, label], {
+    signal: stallStop.signal,
+    // Bounded by its progress (STALL_MS), not by its size: an export of terabytes takes hours.
+    timeoutMs: 2 ** 31 - 1,
+    what: `the export to ${destinationDir}`,
+    fallback: 'EXPORT_FAILED',
+    ...(common.toolPath && { toolPath: common.toolPath }),
+    onLine: (line: FsopsLine) => {
+      watchStall();
+      if (typeof line.done === 'number' && line.done > reported) {
+        report(line.done - reported);
+        reported = line.done;
+      }
+      if (typeof line.file === 'number' && typeof line.sha256 === 'string' && typeof line.bytes === 'number') {
+        files[line.file] = { path: work.copies[line.file]!.path, bytes: line.bytes, sha256: line.sha256 };
+        if (line.file === work.copies.length - 1) allCopied();
+      }
+      if (typeof line.partial === 'string') partialMade = true;
+      if (typeof line.partialLeft === 'string') partialLeft = line.partialLeft;
+    },
+  });
+  session.write(work.dirs.map((dir) => record('dir', dir)));
+  session.write(work.copies.map((c) => record('file', c.source, c.path)));
   try {
-    await mkdir(destinationDir, { recursive: true, mode: 0o700 });
-    if (await exists(final)) throw new BackupError('EXPORT_FAILED', `${final} already exists: an export never overwrites one.`);
-    await mkdir(partial, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new BackupError('EXPORT_FAILED', `${partial} exists, left by an export that did not finish: remove it first.`);
+    await Promise.race([copied, session.done]);
+    const done = files.filter((f): f is ExportedFile => f !== undefined);
+    const bytes = done.reduce((sum, f) => sum + f.bytes, 0);
+    if (done.length === work.copies.length) {
+      const manifest = { version: 1, label, createdAt: new Date().toISOString(), bytes, files: done, ...work.manifest };
+      session.write(textRecord(SUMS_FILE, done.map((f) => sha256sumLine(f.sha256, f.path)).join('')));
+      session.write(textRecord(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`));
+      session.write([record('publish')]);
     }
-    throw exportError(error, signal, destinationDir);
-  }
-  try {
-    const { files, manifest } = await fill(partial);
-    if (signal?.aborted) throw cancelled(label);
-    await writeSynced(join(partial, SUMS_FILE), files.map((f) => sha256sumLine(f.sha256, f.path)).join(''));
-    const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
-    await writeSynced(join(partial, MANIFEST_FILE), `${JSON.stringify({ version: 1, label, createdAt: new Date().toISOString(), bytes, files, ...manifest }, null, 2)}\n`);
-    await fsyncPath(partial);
-    // rename() would replace an empty directory made meanwhile: look again, just before.
-    if (await exists(final)) throw new BackupError('EXPORT_FAILED', `${final} appeared while exporting: an export never overwrites one.`);
-    await rename(partial, final);
-    await fsyncPath(destinationDir);
-    return { directory: final, manifest: join(final, SUMS_FILE), files, bytes, ms: Math.round(performance.now() - started) };
+    session.end();
+    const { ok } = await session.done;
+    const directory = String(ok.directory);
+    return { directory, manifest: `${directory}/${SUMS_FILE}`, files: done, bytes, ms: Math.round(performance.now() - started) };
   } catch (error) {
-    const failure = exportError(error, signal, destinationDir);
-    const what = await discardPartial(partial, failure.message);
-    throw new BackupError(failure.code, `${failure.message.replace(/\.$/, '')}; ${what}.`, failure.detail);
+    session.end();
+    const failure = error instanceof BackupError ? error : new BackupError('EXPORT_FAILED', `The export failed: ${(error as Error).message}`);
+    const stoppedByStall = stallStop.signal.aborted && !signal?.aborted;
+    const what = partialLeft ? `; the partial export could not be removed: it is left at ${partialLeft}, marked ${PARTIAL_NOTE}` : partialMade ? '; the partial export was removed' : '';
+    if (stoppedByStall) throw new BackupError('EXPORT_FAILED', `The export to ${destinationDir} made no progress for ${STALL_MS / 60_000} minutes (a hung filesystem?) and was stopped${what}.`);
+    if (failure.code === 'CANCELLED') throw new BackupError('CANCELLED', `Cancelled while exporting ${label}${what}.`);
+    throw new BackupError(failure.code, `${failure.message.replace(/\.$/, '')}${what}.`, failure.detail);
+  } finally {
+    clearTimeout(stalled);
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -140,19 +146,13 @@ export async function exportFiles(opts: ExportCommon & { files: Array<{ source: 
     if (file.name === SUMS_FILE || file.name === MANIFEST_FILE || names.has(file.name)) throw new BackupError('EXPORT_FAILED', `The exported file name "${file.name}" is used twice.`);
     names.add(file.name);
   }
-  return inPartialDir(opts, async (partial) => {
-    const sizes = await Promise.all(opts.files.map(async (f) => (await stat(f.source)).size));
-    const onBytes = throttledProgress(
-      sizes.reduce((a, b) => a + b, 0),
-      opts.onProgress,
-    );
-    const buffers = new CopyBuffers();
-    const files: ExportedFile[] = [];
-    for (const file of opts.files) {
-      const copied = await copyHashed(file.source, join(partial, file.name), buffers, opts.signal, onBytes);
-      files.push({ path: file.name, bytes: copied.bytes, sha256: copied.sha256 });
-    }
-    return { files, manifest: { sources: opts.files.map((f) => ({ name: f.name, source: f.source })) } };
+  checkName(opts.label, 'The export label');
+  const sizes = await Promise.all(opts.files.map((f) => stat(f.source).then((s) => s.size, () => 0)));
+  return runExport(opts, {
+    dirs: [],
+    copies: opts.files.map((f) => ({ source: f.source, path: f.name })),
+    totalBytes: sizes.reduce((a, b) => a + b, 0),
+    manifest: { sources: opts.files.map((f) => ({ name: f.name, source: f.source })) },
   });
 }
 
@@ -163,38 +163,28 @@ export async function exportFiles(opts: ExportCommon & { files: Array<{ source: 
  * manifest.json), symlinks and skipped entries listed there.
  */
 export async function exportTree(opts: ExportCommon & { sourceDir: string }): Promise<ExportResult> {
-  return inPartialDir(opts, async (partial) => {
-    let tree: TreeWalk;
-    try {
-      tree = await walkTree(opts.sourceDir, opts.signal);
-    } catch (error) {
-      throw exportError(error, opts.signal, opts.destinationDir);
-    }
-    // The sums and manifest sit at the top: a file of the same name goes in a data/ folder.
-    const clash = tree.files.some((f) => f.path === SUMS_FILE || f.path === MANIFEST_FILE || f.path === PARTIAL_NOTE);
-    const prefix = clash ? 'data/' : '';
-    if (clash) await mkdir(join(partial, 'data'), { mode: 0o700 });
-    for (const dir of tree.directories) await mkdir(join(partial, prefix + dir), { mode: 0o700 });
-    const onBytes = throttledProgress(
-      tree.files.reduce((sum, f) => sum + f.size, 0),
-      opts.onProgress,
-    );
-    const buffers = new CopyBuffers();
-    const files: ExportedFile[] = [];
-    for (const file of tree.files) {
-      const copied = await copyHashed(join(opts.sourceDir, file.path), join(partial, prefix + file.path), buffers, opts.signal, onBytes);
-      files.push({ path: prefix + file.path, bytes: copied.bytes, sha256: copied.sha256 });
-    }
-    for (const dir of tree.directories.reverse()) await fsyncPath(join(partial, prefix + dir));
-    return {
-      files,
-      manifest: {
-        source: opts.sourceDir,
-        sourceName: basename(opts.sourceDir),
-        metadata: tree.files.map(({ path, mode, uid, gid, mtimeMs }) => ({ path: prefix + path, mode: mode.toString(8), uid, gid, mtimeMs })),
-        symlinks: tree.symlinks,
-        skipped: tree.skipped,
-      },
-    };
+  checkName(opts.label, 'The export label');
+  let tree: TreeWalk;
+  try {
+    tree = await walkTree(opts.sourceDir, opts.signal);
+  } catch (error) {
+    if (opts.signal?.aborted) throw new BackupError('CANCELLED', `Cancelled while exporting ${opts.label}.`);
+    const e = error as NodeJS.ErrnoException;
+    throw new BackupError('EXPORT_FAILED', `Cannot read the snapshot ${opts.sourceDir}: ${e.code ?? e.message}.`, e.code);
+  }
+  // The sums and manifest sit at the top: a file of the same name goes in a data/ folder.
+  const clash = tree.files.some((f) => f.path === SUMS_FILE || f.path === MANIFEST_FILE || f.path === PARTIAL_NOTE);
+  const prefix = clash ? 'data/' : '';
+  return runExport(opts, {
+    dirs: [...(clash ? ['data'] : []), ...tree.directories.map((dir) => prefix + dir)],
+    copies: tree.files.map((f) => ({ source: `${opts.sourceDir}/${f.path}`, path: prefix + f.path })),
+    totalBytes: tree.files.reduce((sum, f) => sum + f.size, 0),
+    manifest: {
+      source: opts.sourceDir,
+      sourceName: basename(opts.sourceDir),
+      metadata: tree.files.map(({ path, mode, uid, gid, mtimeMs }) => ({ path: prefix + path, mode: mode.toString(8), uid, gid, mtimeMs })),
+      symlinks: tree.symlinks,
+      skipped: tree.skipped,
+    },
   });
 }

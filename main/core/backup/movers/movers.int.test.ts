@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelperClient } from '../../../helper/client';
@@ -156,6 +156,7 @@ describe.skipIf(!can.ok)('data movers on loop mounts', () => {
 
   it('a full destination is DESTINATION_FULL, for the export and the clone, with no partial left', async () => {
     const full = await fixture.tmpfs(); // 16 MiB
+    chmodSync(full, 0o755); // a tmpfs root is 1777: writable by everyone, which no destination may be
     const big = join(ext4Host.mountpoint, 'big.bin');
     writeFileSync(big, randomBytes(32 * MiB));
     const exported = (await exportFiles({ files: [{ source: big, name: 'big.bin' }], destinationDir: full, label: 'run-3' }).catch((e: unknown) => e)) as BackupError;

@@ -3,6 +3,7 @@ import { allocatedBytes, cloneFile, estimateCopyMs, probeReflink } from './clone
 import type { DataMovers } from './data-movers';
 import { readDirtyBytes, syncFilesystem } from './dirty';
 import { exportFiles, exportTree } from './export';
+import { checkFolder } from './folders';
 import { backingFileOf, backingFileOfSource } from './loop-backing';
 import { verifyBtrfsSnapshot, verifyImage } from './verify';
 
@@ -16,6 +17,7 @@ export const realDataMovers: DataMovers = {
   verifyBtrfsSnapshot,
   exportFiles,
   exportTree,
+  checkFolder: (path, opts) => checkFolder(path, opts),
   readDirtyBytes,
   syncFilesystem,
 };

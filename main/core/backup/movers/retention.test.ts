@@ -6,7 +6,7 @@ import type { BackupPlan } from '../../../../app/backup';
 import { findEntries, selectForRemoval, type RetentionEntry } from './retention';
 
 const ids = ['20260101T000000Z-00000001', '20260102T000000Z-00000002', '20260103T000000Z-00000003', '20260104T000000Z-00000004', '20260105T000000Z-00000005'];
-const entry = (runId: string): RetentionEntry => ({ runId, path: `/snap/${runId}`, kind: 'image-dir' });
+const entry = (runId: string): RetentionEntry => ({ runId, dir: '/snap', name: runId, path: `/snap/${runId}`, kind: 'image-dir', type: 'dir' });
 
 describe('selectForRemoval', () => {
   it('keeps the newest N successful runs and everything newer; removes the rest', () => {

@@ -79,7 +79,7 @@ export async function afterThaw(run: BackupRun, deps: BackupRunDeps, signal: Abo
   }
   if (plan.retention && record.ok && !signal.aborted) {
     const keep = plan.retention.keep;
-    const good = await deps.succeededRunIds(plan.name).catch(() => new Set<string>());
-    await attempt(() => run.step('retention', () => applyRetention(ctx, keep, good).then(() => `removed ${record.removed.length}`)));
+    const history = await deps.planHistory(plan.name).catch(() => ({ succeeded: new Set<string>(), subvolumeIds: new Map<string, number>() }));
+    await attempt(() => run.step('retention', () => applyRetention(ctx, keep, history).then(() => `removed ${record.removed.length}${record.kept.length ? `, left ${record.kept.length} alone` : ''}`)));
   }
 }

@@ -3,13 +3,11 @@
  * it with a SHA-256 manifest, apply retention; and, when the snapshot
  * cannot be trusted, throw away what this run captured (as VSS does).
  */
-import { rm } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { BackupOutputLine, MemberReport, OutputKind } from '../../../../app/backup';
 import { BackupError } from '../backup-error';
-import { deleteSubvolume } from '../movers/btrfs-subvolumes';
-import { imageRunDir } from './capture';
 import type { DataMovers } from '../movers/data-movers';
+import { removeFromFolder } from '../movers/folders';
 import { findEntries, removeEntry, selectForRemoval } from '../movers/retention';
 import type { RunRecord } from './run-record';
 
@@ -61,17 +59,31 @@ export async function exportSnapshot(ctx: AfterThawContext, destinationDir: stri
   }
 }
 
+/** What retention needs to know of this plan's earlier runs (from their reports). */
+export interface PlanHistory {
+  /** Run ids of its successful, trustworthy runs: only those count toward `keep`. */
+  succeeded: ReadonlySet<string>;
+  /** The subvolume id each of its btrfs snapshots had, by path. */
+  subvolumeIds: ReadonlyMap<string, number>;
+}
+
 /** Keep the newest `keep` good runs' snapshots and exports of this plan. */
-export async function applyRetention(ctx: AfterThawContext, keep: number, succeededRunIds: ReadonlySet<string>): Promise<void> {
+export async function applyRetention(ctx: AfterThawContext, keep: number, history: PlanHistory): Promise<void> {
   const { record } = ctx;
   const btrfsMembers = record.members.filter((m) => m.capture === 'atomic-snapshot').map((m) => m.mountpoint);
   const failures: string[] = [];
-  for (const place of await findEntries(record.plan, btrfsMembers)) {
-    for (const entry of selectForRemoval(place, keep, succeededRunIds, record.runId)) {
+  for (const place of await findEntries(record.plan, btrfsMembers, ctx.signal)) {
+    for (const entry of selectForRemoval(place, keep, history.succeeded, record.runId)) {
       try {
-        await removeEntry(entry);
-        record.removed.push(entry.path);
-        ctx.output('snapshot', 'stdout', `retention: removed ${entry.path}`);
+        const removal = await removeEntry(entry, history.subvolumeIds, ctx.signal);
+        if (removal.outcome === 'kept') {
+          record.kept.push({ path: entry.path, why: removal.why });
+          ctx.output('snapshot', 'stderr', `retention: left ${entry.path} alone: ${removal.why}`);
+        } else if (removal.outcome === 'removed') {
+          record.removed.push(entry.path);
+          const id = entry.kind === 'subvolume' ? ` (subvolume ${history.subvolumeIds.get(entry.path)})` : '';
+          ctx.output('snapshot', 'stdout', `retention: removed ${entry.path}${id}`);
+        }
       } catch (error) {
         failures.push(`${entry.path}: ${(error as Error).message}`);
       }
@@ -83,21 +95,30 @@ export async function applyRetention(ctx: AfterThawContext, keep: number, succee
 /** An untrustworthy snapshot is not kept to be backed up from by mistake. */
 export async function discardSnapshot(ctx: AfterThawContext): Promise<void> {
   const { record } = ctx;
+  const note = (path: string, error: unknown): void => ctx.output('snapshot', 'stderr', `could not remove the untrustworthy snapshot ${path}: ${(error as Error).message}`);
   for (const member of record.members) {
-    if (member.snapshot?.kind !== 'subvolume' || !member.snapshot.path) continue;
+    const snapshot = member.snapshot;
+    if (snapshot?.kind !== 'subvolume' || !snapshot.path) continue;
+    if (snapshot.subvolumeId === undefined) continue; // not made by this run
     try {
-      await deleteSubvolume(member.snapshot.path);
-      record.removed.push(member.snapshot.path);
+      const removal = await removeFromFolder(dirname(snapshot.path), basename(snapshot.path), { subvolumeId: snapshot.subvolumeId });
+      if (removal.outcome === 'kept') note(snapshot.path, new Error(removal.why));
+      else record.discarded.push(snapshot.path);
     } catch (error) {
-      ctx.output('snapshot', 'stderr', `could not remove the untrustworthy snapshot ${member.snapshot.path}: ${(error as Error).message}`);
+      note(snapshot.path, error);
     }
     delete member.snapshot;
   }
   if (record.plan.imageClone && record.members.some((m) => m.capture !== 'not-captured')) {
-    const dir = imageRunDir(record.plan, record.runId);
+    const parent = join(record.plan.imageClone.snapshotDir, record.plan.name);
     const hadImages = record.members.some((m) => m.snapshot?.kind === 'image');
-    await rm(dir, { recursive: true, force: true });
-    if (hadImages) record.removed.push(dir);
+    try {
+      const removal = await removeFromFolder(parent, record.runId);
+      if (removal.outcome === 'removed' && hadImages) record.discarded.push(join(parent, record.runId));
+      if (removal.outcome === 'kept') note(join(parent, record.runId), new Error(removal.why));
+    } catch (error) {
+      note(join(parent, record.runId), error);
+    }
     for (const member of record.members) if (member.snapshot?.kind === 'image') delete member.snapshot;
   }
 }

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupPlanInput } from '../../../../app/backup';
@@ -122,13 +122,48 @@ describe.skipIf(!rootTests.ok)('image-clone backups of real loop mounts', () => 
     await expectAllThawed(t, [mounts.ext4.mountpoint]);
   });
 
-  it('a destination that fills up: DESTINATION_FULL, the partial export removed, thawed', async () => {
-    const destination = await mounts.fixture.tmpfs('full-destination'); // 16 MiB
-    const report = await t.runPlan(plan('destination-full', { mounts: [mounts.ext4.mountpoint], backup: { destination, verify: false } }));
+  it('a destination that fills up during the run: DESTINATION_FULL with ENOSPC, the partial export removed, thawed', async () => {
+    // Room for the clone at the pre-flight: twice its image's allocated size.
+    const destination = join(mounts.fixture.dir, 'full-destination');
+    mkdirSync(destination);
+    const room = Math.ceil((2 * statSync(mounts.ext4.image).blocks * 512) / 1024 / 1024) + 8;
+    await run('mount', ['-t', 'tmpfs', '-o', `size=${room}m,mode=0755`, 'freezeframe-full', destination]);
+    try {
+      await fillsUp(destination);
+    } finally {
+      await run('umount', [destination]);
+    }
+  });
+
+  async function fillsUp(destination: string): Promise<void> {
+    let filled = false;
+    // Room at the pre-flight; someone else fills the destination while the run verifies.
+    const report = await t.runPlan(plan('destination-full', { mounts: [mounts.ext4.mountpoint], backup: { destination, verify: false } }), (state) => {
+      if (filled || state.phase !== 'snapshot') return;
+      filled = true;
+      const free = statfsSync(destination).bavail * statfsSync(destination).bsize;
+      writeFileSync(join(destination, 'filler'), Buffer.alloc(Math.max(0, free - 512 * 1024), 1));
+    });
+    expect(filled).toBe(true);
     expect(report.outcome).toBe('failed');
     expect(report.error?.code).toBe('DESTINATION_FULL');
+    expect(report.error?.message).toMatch(/no space is left on the filesystem \(ENOSPC\); the partial export was removed\.$/);
     expect(report.trustworthy).toBe(true); // the snapshot itself is fine; only its copy failed
+    expect(readdirSync(destination)).toEqual(['filler']);
+    await expectAllThawed(t, [mounts.ext4.mountpoint]);
+  }
+
+  it('a destination too small for the clones: the pre-flight blocks it, nothing is frozen (issue 12)', async () => {
+    const destination = await mounts.fixture.tmpfs('small-destination'); // 16 MiB
+    chmodSync(destination, 0o755); // a tmpfs root is 1777: writable by everyone, which no destination may be
+    writeFileSync(join(mounts.ext4.mountpoint, 'bulk.bin'), randomBytes(24 * 1024 * 1024));
+    await run('sync', ['-f', mounts.ext4.mountpoint]);
+    const attempt = await t.tryPlan(plan('destination-small', { mounts: [mounts.ext4.mountpoint], backup: { destination, verify: false } }));
+    expect(attempt.report).toBeUndefined();
+    expect(attempt.preflight.blockers.join('\n')).toMatch(new RegExp(`The export destination ${destination} has 1[56]\\.\\d MiB free, and the export needs about`));
+    expect(attempt.refused?.code).toBe('PLAN_INVALID');
     expect(readdirSync(destination)).toEqual([]);
     await expectAllThawed(t, [mounts.ext4.mountpoint]);
   });
+
 });

@@ -28,6 +28,7 @@ import { GroupHold } from './group-hold';
 import { OperatorWait } from './operator-wait';
 import { RunRecord } from './run-record';
 import { afterThaw } from './after-thaw-phases';
+import type { PlanHistory } from './backup-from-snapshot';
 
 export interface BackupRunDeps {
   freeze: Pick<FreezeService, 'freezeGroup' | 'thawGroup'>;
@@ -35,8 +36,8 @@ export interface BackupRunDeps {
   movers: DataMovers;
   emitProgress(state: BackupRunState): void;
   emitOutput(line: BackupOutputLine): void;
-  /** Run ids of this plan's earlier successful runs (retention counts only those). */
-  succeededRunIds(planName: string): Promise<Set<string>>;
+  /** This plan's earlier runs, from their reports: which succeeded (retention counts only those), and its snapshots' subvolume ids. */
+  planHistory(planName: string): Promise<PlanHistory>;
   appVersion: string;
   writersIntervalMs?: number;
 }
@@ -211,7 +212,7 @@ export class BackupRun {
   private async capturePhases(): Promise<void> {
     const { plan } = this;
     await this.step('preflight', async () => {
-      await prepareCapture(plan, this.runId, this.members);
+      await prepareCapture(plan, this.runId, this.members, this.stopCapture.signal);
       return `${this.frozenMembers.length} to freeze, ${this.members.length - this.frozenMembers.length} btrfs snapshot(s)`;
     });
     this.clocks.startQuiesce();

@@ -4,12 +4,12 @@
  * clone or btrfs did, recorded on each member. Every step stops when the
  * run's signal aborts (a window ran out, or a cancel).
  */
-import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { BackupOutputLine, BackupPlan, HookRecord, MemberReport } from '../../../../app/backup';
 import { assertNever } from '../../../../app/errors';
 import { BackupError } from '../backup-error';
 import { snapshotReadOnly } from '../movers/btrfs-subvolumes';
+import { ensureFolder } from '../movers/folders';
 import { describeOutcome, runCommand, succeeded } from '../commands/child-command';
 import type { DataMovers } from '../movers/data-movers';
 import { btrfsSnapshotDir, type ResolvedMember } from '../preflight';
@@ -31,10 +31,17 @@ export interface CaptureContext {
   waitForOperator(): Promise<void>;
 }
 
-/** Folders the snapshot step writes into, made before the freeze so the hold stays short. */
-export async function prepareCapture(plan: BackupPlan, runId: string, members: readonly ResolvedMember[]): Promise<void> {
-  if (members.some((m) => m.imageClone)) await mkdir(imageRunDir(plan, runId), { recursive: true, mode: 0o700 });
-  for (const member of members) if (member.capture === 'atomic-snapshot') await mkdir(btrfsSnapshotDir(plan, member.mountpoint), { recursive: true, mode: 0o700 });
+/**
+ * Folders the snapshot step writes into, made before the freeze so the
+ * hold stays short: by descriptor, and refused (FOLDER_UNSAFE) when another
+ * user could change one, since the clone and the snapshot then write there
+ * by name.
+ */
+export async function prepareCapture(plan: BackupPlan, runId: string, members: readonly ResolvedMember[], signal?: AbortSignal): Promise<void> {
+  if (members.some((m) => m.imageClone)) await ensureFolder(imageRunDir(plan, runId), { signal, fallback: 'SNAPSHOT_FAILED' });
+  for (const dir of new Set(members.filter((m) => m.capture === 'atomic-snapshot').map((m) => btrfsSnapshotDir(plan, m.mountpoint)))) {
+    await ensureFolder(dir, { signal, fallback: 'SNAPSHOT_FAILED' });
+  }
 }
 
 export function imageRunDir(plan: BackupPlan, runId: string): string {
@@ -127,11 +134,8 @@ async function snapshotBtrfsMembers(ctx: CaptureContext): Promise<void> {
   for (const member of ctx.members) {
     if (member.capture !== 'atomic-snapshot') continue;
     const target = btrfsSnapshotPath(ctx.plan, ctx.runId, ctx.members, member);
-    await snapshotReadOnly(member.mountpoint, target, {
-      timeoutMs: Math.max(1, ctx.remainingMs()),
-      signal: ctx.signal,
-      onLine: (stream, text) => ctx.output('snapshot', stream, text),
-    });
-    ctx.reports[member.index]!.snapshot = { kind: 'subvolume', path: target };
+    const taken = await snapshotReadOnly(member.mountpoint, dirname(target), basename(target), { timeoutMs: Math.max(1, ctx.remainingMs()), signal: ctx.signal });
+    ctx.reports[member.index]!.snapshot = { kind: 'subvolume', path: target, subvolumeId: taken.subvolumeId };
+    ctx.output('snapshot', 'stdout', `${member.mountpoint}: read-only snapshot ${target} (subvolume ${taken.subvolumeId})`);
   }
 }

@@ -15,7 +15,13 @@ export class RunRecord {
   readonly hooks: HookRecord[] = [];
   readonly verification: VerificationResult[] = [];
   readonly exports: ExportResult[] = [];
+  /** Older runs' entries retention removed, and those it left alone. */
   readonly removed: string[] = [];
+  readonly kept: Array<{ path: string; why: string }> = [];
+  /** This run's own output it removed (an untrustworthy snapshot, an interrupted run's partial files). */
+  readonly discarded: string[] = [];
+  /** Interrupted: whether it froze anything is not known. */
+  freezeUnknown = false;
   error: AppErrorShape | undefined;
   /** Set by a cancel only: a step that stopped because a window ran out is a failure, not a cancel. */
   cancelled = false;
@@ -109,7 +115,9 @@ export class RunRecord {
       ...(this.exports.length > 1 && { exports: this.exports }),
       ...(this.snapshotConfirmedAt !== undefined && { snapshotConfirmedAt: this.snapshotConfirmedAt }),
       ...(this.operatorNotes !== undefined && { operatorNotes: this.operatorNotes }),
-      retention: { removed: this.removed },
+      retention: { removed: this.removed, ...(this.kept.length > 0 && { kept: this.kept }) },
+      ...(this.discarded.length > 0 && { discarded: this.discarded }),
+      ...(this.freezeUnknown && { freezeUnknown: true }),
       host: { kernel: release(), appVersion },
     };
   }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupPlan, BackupPlanInput } from '../../../../app/backup';
-import { commandsDigest, commandsOf } from '../commands/commands-digest';
+import { changedFields, commandsDigest, commandsOf, planDigest } from '../commands/commands-digest';
 import { PlanStore } from './plan-store';
 import { isRunId, newRunId } from '../run/run-id';
 
@@ -50,15 +50,24 @@ describe('PlanStore', () => {
     await expect(store.get('../etc/passwd')).rejects.toMatchObject({ code: 'PLAN_INVALID' });
   });
 
-  it('keeps one approved digest per plan, in a private file', async () => {
-    expect(await store.approvedDigest('db')).toBeUndefined();
-    await store.approve('db', 'a'.repeat(64));
-    expect(await store.approvedDigest('db')).toBe('a'.repeat(64));
-    await store.approve('db', 'b'.repeat(64));
-    expect(await store.approvedDigest('db')).toBe('b'.repeat(64));
-    const file = join(dir, 'config', 'approved-commands.json');
+  it('keeps approvals per front door and per plan content, with the plan as approved, in a private file', async () => {
+    const plan = await store.save(PLAN);
+    expect(await store.approval('web', 'db')).toBeUndefined();
+    await store.approve('web', plan);
+    expect(await store.approval('web', 'db')).toEqual({ digest: planDigest(plan), plan });
+    // Another front door has approved nothing.
+    expect(await store.approval('electron', 'db')).toBeUndefined();
+    const changed = { ...plan, holdWindowMs: 5000 };
+    await store.approve('electron', changed);
+    expect((await store.approval('electron', 'db'))?.digest).toBe(planDigest(changed));
+    expect((await store.approval('web', 'db'))?.digest).toBe(planDigest(plan));
+    const file = join(dir, 'config', 'approved-plans.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ db: 'b'.repeat(64) });
+    // The old per-name file approves nothing any more.
+    writeFileSync(join(dir, 'config', 'approved-commands.json'), JSON.stringify({ db: planDigest(plan) }));
+    expect(await store.approval('cli', 'db')).toBeUndefined();
+    writeFileSync(file, '{"db": "damaged"}');
+    expect(await store.approval('web', 'db')).toBeUndefined();
   });
 });
 
@@ -70,6 +79,14 @@ describe('commands and their digest', () => {
       { role: 'pre-freeze', argv: ['flush'], shell: false },
       { role: 'command', argv: ['snap', '--all'], shell: false },
     ]);
+  });
+
+  it('the plan digest changes with anything in the plan, and names what changed', () => {
+    const base = planDigest(plan());
+    expect(planDigest({ ...plan() })).toBe(base);
+    expect(planDigest(plan({ holdWindowMs: 5000 }))).not.toBe(base);
+    expect(changedFields(plan(), plan({ holdWindowMs: 5000, command: { argv: ['snap', '--one'], timeoutMs: 5000 } }))).toEqual(['command', 'holdWindowMs']);
+    expect(changedFields(plan(), plan({ hooks: { preFreeze: { argv: ['flush', '--now'], timeoutMs: 5000 } } }))).toEqual(['hooks.preFreeze']);
   });
 
   it('changes when a command changes (argv, shell), not when a window does', () => {

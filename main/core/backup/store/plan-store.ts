@@ -1,8 +1,13 @@
 /**
- * Saved plans (`<configDir>/plans/<name>.json`) and the digests of the
- * commands the user confirmed (`<configDir>/approved-commands.json`).
- * Plans are re-validated on every read: a file edited by hand that no
- * longer validates is PLAN_INVALID with the fields named, never half-run.
+ * Saved plans (`<configDir>/plans/<name>.json`), the one store of the
+ * plans the app's windows edit (the command line runs the file it is given
+ * and writes nothing here), and the approvals of their commands
+ * (`<configDir>/approved-plans.json`): per front door (an approval in the
+ * web mode is not one in the desktop app) and per plan content (the plan
+ * as approved is kept with its digest, so a plan changed since is shown as
+ * changed, naming what changed). Plans are re-validated on every read: a
+ * file edited by hand that no longer validates is PLAN_INVALID with the
+ * fields named, never half-run.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,9 +15,22 @@ import { z } from 'zod';
 import { PLAN_NAME_PATTERN, type BackupPlan, type BackupPlanInput } from '../../../../app/backup';
 import { backupPlanSchema } from '../../../../app/backup-schema';
 import { BackupError } from '../backup-error';
+import { planDigest } from '../commands/commands-digest';
 import { jsonFileStems, readIfExists, writeFileAtomic } from './config-files';
 
-const approvalsSchema = z.record(z.string(), z.string().regex(/^[a-f0-9]{64}$/));
+export type FrontDoor = 'electron' | 'web' | 'cli';
+
+export interface Approval {
+  digest: string;
+  /** The plan as it was when approved. */
+  plan: unknown;
+}
+
+const approvalsSchema = z.object({
+  version: z.literal(2),
+  approvals: z.partialRecord(z.enum(['electron', 'web', 'cli']), z.record(z.string(), z.object({ digest: z.string().regex(/^[a-f0-9]{64}$/), plan: z.unknown() }))),
+});
+type Approvals = z.output<typeof approvalsSchema>['approvals'];
 
 export class PlanStore {
   /** Where the plans are saved: shown in the Backups view. */
@@ -21,7 +39,8 @@ export class PlanStore {
 
   constructor(configDir: string) {
     this.plansDir = join(configDir, 'plans');
-    this.approvalsFile = join(configDir, 'approved-commands.json');
+    // approved-commands.json (one digest per name, whatever the front door) is no longer read: asked again.
+    this.approvalsFile = join(configDir, 'approved-plans.json');
   }
 
   async list(): Promise<BackupPlan[]> {
@@ -61,23 +80,24 @@ export class PlanStore {
     return exists;
   }
 
-  async approvedDigest(name: string): Promise<string | undefined> {
-    return (await this.approvals())[name];
+  /** What this front door approved of the plan of this name, if anything. */
+  async approval(frontDoor: FrontDoor, name: string): Promise<Approval | undefined> {
+    return (await this.approvals())[frontDoor]?.[name];
   }
 
-  async approve(name: string, digest: string): Promise<void> {
+  async approve(frontDoor: FrontDoor, plan: BackupPlan): Promise<void> {
     const approvals = await this.approvals();
-    approvals[name] = digest;
-    await writeFileAtomic(this.approvalsFile, `${JSON.stringify(approvals, null, 2)}\n`);
+    approvals[frontDoor] = { ...approvals[frontDoor], [plan.name]: { digest: planDigest(plan), plan } };
+    await writeFileAtomic(this.approvalsFile, `${JSON.stringify({ version: 2, approvals }, null, 2)}\n`);
   }
 
-  private async approvals(): Promise<Record<string, string>> {
+  private async approvals(): Promise<Approvals> {
     const text = await readIfExists(this.approvalsFile);
     if (text === undefined) return {};
     try {
       const parsed = approvalsSchema.safeParse(JSON.parse(text));
       // A damaged file approves nothing: the user is asked again, which is safe.
-      return parsed.success ? parsed.data : {};
+      return parsed.success ? parsed.data.approvals : {};
     } catch {
       return {};
     }

@@ -51,6 +51,20 @@ describe('reportToMarkdown', () => {
     expect(md).toContain('## Retention\n\nNothing removed.');
   });
 
+  it('an interrupted run: whether it froze is not known; its own removed files apart from retention, and what retention left alone (issue 12)', () => {
+    const interrupted = reportToMarkdown({
+      ...report,
+      hold: null,
+      freezeUnknown: true,
+      retention: { removed: ['/snap/db-old'], kept: [{ path: '/snap/db-link', why: 'a symbolic link, not a folder this plan made' }] },
+      discarded: ['/dest/db-run.partial'],
+    });
+    expect(interrupted).toContain('| hold (freeze to thaw) | not known (the run was interrupted) | 2.00 s | — |');
+    expect(interrupted).toContain('## Retention\n\n- removed `/snap/db-old`\n- left alone `/snap/db-link`: a symbolic link, not a folder this plan made');
+    expect(interrupted).toContain('## Removed by this run\n\nWhat it had made itself (not a backup to keep):\n\n- `/dest/db-run.partial`');
+    expect(reportToMarkdown({ ...report, hold: null })).toContain('| hold (freeze to thaw) | nothing frozen |');
+  });
+
   it('names its file after the plan and run', () => {
     expect(reportFilename(report, 'md')).toBe('freezeframe-db-20260102T030405Z-00012345.md');
   });

@@ -23,7 +23,7 @@ export function reportToMarkdown(report: BackupReport): string {
 
   push('## Windows', '', '| clock | took | window | within |', '|---|---|---|---|');
   if (report.hold) push(`| hold (freeze to thaw) | ${ms(report.hold.heldMs)} | ${ms(report.hold.windowMs)} | ${yes(report.hold.withinWindow)} |`);
-  else push(`| hold (freeze to thaw) | nothing frozen | ${ms(report.plan.holdWindowMs)} | — |`);
+  else push(`| hold (freeze to thaw) | ${report.freezeUnknown ? 'not known (the run was interrupted)' : 'nothing frozen'} | ${ms(report.plan.holdWindowMs)} | — |`);
   push(`| quiesce (pre-freeze hook to thaw) | ${ms(report.quiesce.ms)} | ${ms(report.quiesce.windowMs)} | ${yes(report.quiesce.withinWindow)} |`, '');
   push(`Most writers blocked at once: ${report.maxWritersBlocked}`, '');
 
@@ -68,7 +68,13 @@ export function reportToMarkdown(report: BackupReport): string {
   push('## Retention', '');
   if (report.retention.removed.length) for (const path of report.retention.removed) push(`- removed \`${path}\``);
   else push('Nothing removed.');
+  for (const kept of report.retention.kept ?? []) push(`- left alone \`${kept.path}\`: ${kept.why}`);
   push('');
+  if (report.discarded?.length) {
+    push('## Removed by this run', '', 'What it had made itself (not a backup to keep):', '');
+    for (const path of report.discarded) push(`- \`${path}\``);
+    push('');
+  }
   return lines.join('\n');
 }
 

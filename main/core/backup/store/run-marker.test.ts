@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupPlanSchema } from '../../../../app/backup-schema';
-import type { BackupPlanInput, BackupReport, BackupRunState, Preflight, ReportSummary } from '../../../../app/backup';
+import { noHoldSentence, type BackupPlanInput, type BackupReport, type BackupRunState, type Preflight, type ReportSummary } from '../../../../app/backup';
 import { startTestCore, type TestCore } from '../../testing/core-harness';
 import { idleDataMovers } from '../../testing/idle-data-movers';
 import { markerOwnerAlive, selfIdentity, type RunMarker } from './run-marker';
@@ -95,7 +95,12 @@ describe('run markers', () => {
     expect(report.error!.message).toMatch(/stopped during this run/);
     expect(report.untrustworthyReason).toMatch(/killed or the machine went down/);
     expect(report.timeline).toEqual([expect.objectContaining({ phase: 'preflight', outcome: 'ok' })]);
-    expect(report.retention.removed.sort()).toEqual([partial, runDir].sort());
+    // Its own partial files are what it discarded, never what retention removed (issue 12).
+    expect(report.retention.removed).toEqual([]);
+    expect(report.discarded?.sort()).toEqual([partial, runDir].sort());
+    // It may have frozen before main died: the report does not say "Nothing was frozen".
+    expect(report.freezeUnknown).toBe(true);
+    expect(noHoldSentence(report)).toMatch(/^Whether anything was frozen is not known/);
     expect(existsSync(runDir) || existsSync(partial)).toBe(false);
     for (const d of keep) expect(existsSync(d)).toBe(true);
     expect(existsSync(markerPath(RUN_ID))).toBe(false);

@@ -7,12 +7,13 @@
  * whose main is gone becomes a report (failed, untrustworthy,
  * RUN_INTERRUPTED), and the partial files that run left are removed.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { BackupPlan, BackupReport, MemberReport } from '../../../../app/backup';
 import { BackupError } from '../backup-error';
 import { jsonFileStems, readIfExists, writeFileAtomic } from './config-files';
 import { PARTIAL_SUFFIX } from '../movers/export';
+import { removeFromFolder } from '../movers/folders';
 import { RunRecord } from '../run/run-record';
 import { isRunId } from '../run/run-id';
 
@@ -120,15 +121,20 @@ export function partialPathsOf(marker: RunMarker): string[] {
   return paths;
 }
 
-/** Remove what the run left; returns what was there and is gone now. */
+/**
+ * Remove what the run left, by descriptor (a folder another user can change
+ * is refused, a link is never followed); returns what was there and is
+ * gone now.
+ */
 export async function removePartials(paths: readonly string[], log: (message: string) => void): Promise<string[]> {
   const removed: string[] = [];
   for (const path of paths) {
-    if ((await readdir(path).catch(() => undefined)) === undefined) continue;
     try {
-      await rm(path, { recursive: true, force: true });
-      removed.push(path);
+      const removal = await removeFromFolder(dirname(path), basename(path));
+      if (removal.outcome === 'removed') removed.push(path);
+      if (removal.outcome === 'kept') log(`backup: left ${path} alone (${removal.why}), though its name is that of an interrupted run's partial files`);
     } catch (error) {
+      if ((error as BackupError).detail === 'ENOENT') continue; // its folder is gone too
       log(`backup: could not remove ${path}, left by an interrupted run: ${(error as Error).message}`);
     }
   }
@@ -145,7 +151,9 @@ export function interruptedReport(marker: RunMarker, removed: readonly string[],
   record.fail(new BackupError('RUN_INTERRUPTED', message));
   record.untrustworthy(INTERRUPTED_WHY);
   record.phase('preflight', marker.startedAt, 'ok', `run started by pid ${marker.mainPid}; nothing after that is known`);
-  record.removed.push(...removed);
+  // Its own partial files, not older backups: never listed as retention's.
+  record.discarded.push(...removed);
+  record.freezeUnknown = record.members.some((m) => m.capture === 'frozen');
   // When it died is unknown: the report ends where the record does, at its start.
   record.quiesceEndedAt = marker.startedAt;
   const report = record.toReport(appVersion);

@@ -23,6 +23,8 @@ export interface BackupTestCore {
   ok<T>(method: string, params?: unknown): Promise<T>;
   /** Save the plan, confirm its commands, start it, and wait for its report. */
   runPlan(plan: BackupPlanInput, during?: (state: BackupRunState) => void | Promise<void>): Promise<BackupReport>;
+  /** The same, without throwing when it cannot start: the pre-flight, and the start's error or the run's report. */
+  tryPlan(plan: BackupPlanInput): Promise<{ preflight: Preflight; report?: BackupReport; refused?: { code: string; message: string } }>;
   close(): Promise<void>;
 }
 
@@ -48,29 +50,39 @@ export async function startBackupCore(): Promise<BackupTestCore> {
     if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
     return result.value as T;
   };
+  const untilEnd = async (runId: string, during?: (state: BackupRunState) => void | Promise<void>): Promise<BackupReport> => {
+    let seen = 0;
+    for (let waited = 0; waited < 120_000; waited += 10) {
+      for (; seen < events.length; seen++) {
+        const e = events[seen]!;
+        if (e.event !== 'backup.progress') continue;
+        const state = e.payload as BackupRunState;
+        if (state.runId !== runId) continue;
+        if (['succeeded', 'failed', 'cancelled'].includes(state.status)) return ok<BackupReport>('reports.get', { runId });
+        await during?.(state);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`run ${runId} did not end within 120 s`);
+  };
   return {
     core,
     configDir,
     events,
     log,
     ok,
+    async tryPlan(plan) {
+      await ok('plans.save', { plan });
+      const preflight = await ok<Preflight>('backup.preflight', { name: plan.name });
+      const start = await core.dispatch('backup.start', { name: plan.name, confirmCommands: preflight.commandsDigest });
+      if (!start.ok) return { preflight, refused: start.error };
+      return { preflight, report: await untilEnd((start.value as BackupRunState).runId) };
+    },
     async runPlan(plan, during) {
       await ok('plans.save', { plan });
       const preflight = await ok<Preflight>('backup.preflight', { name: plan.name });
       const start = await ok<BackupRunState>('backup.start', { name: plan.name, confirmCommands: preflight.commandsDigest });
-      let seen = 0;
-      for (let waited = 0; waited < 120_000; waited += 10) {
-        for (; seen < events.length; seen++) {
-          const e = events[seen]!;
-          if (e.event !== 'backup.progress') continue;
-          const state = e.payload as BackupRunState;
-          if (state.runId !== start.runId) continue;
-          if (['succeeded', 'failed', 'cancelled'].includes(state.status)) return ok<BackupReport>('reports.get', { runId: start.runId });
-          await during?.(state);
-        }
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`run ${start.runId} did not end within 120 s`);
+      return untilEnd(start.runId, during);
     },
     async close() {
       await core.shutdown();
