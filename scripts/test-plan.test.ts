@@ -148,17 +148,22 @@ describe('the runner itself, on a PATH that holds node alone', () => {
     const root = process.geteuid?.() === 0;
     // No apt-get on this PATH: nothing is installed, whatever the user.
     expect(lines[0]).toMatch(root ? /^=== system packages: missing make gcc .* no apt-get here to install them/ : /^=== system packages: missing make gcc .*`sudo npm test` installs them/);
-    expect(lines.slice(1).map((l) => l.replace(/:.*/, ''))).toEqual([
-      'NOT RUN  build helper',
-      'NOT RUN  native unit tests (ASan+UBSan)',
-      'NOT RUN  fuzz request parser, short (ASan+UBSan)',
-      'run      vitest unit',
-      'run      vitest renderer',
-      'NOT RUN  vitest integration (real freezes of loop mounts)',
-      'run      build app (renderer + main)',
-      'NOT RUN  end-to-end (Playwright',
-      'NOT RUN  reliability, short (fault matrix, load, self-freeze...)',
+    expect(lines.slice(1).map((l) => /^(run|NOT RUN) +.* \[([a-z0-9-]+)\]:/.exec(l)?.slice(1))).toEqual([
+      ['NOT RUN', 'build-helper'],
+      ['NOT RUN', 'native'],
+      ['NOT RUN', 'fuzz'],
+      ['run', 'vitest-unit'],
+      ['run', 'vitest-renderer'],
+      ['NOT RUN', 'vitest-integration'],
+      ['run', 'build-app'],
+      ['NOT RUN', 'e2e'],
+      ['NOT RUN', 'vitest-reliability'],
     ]);
     expect(lines[1]).toContain('make, gcc are not installed; run: ');
+  });
+
+  it('runs only the steps --only names', () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts/test.mjs'), '--plan', '--no-install', '--only', 'fuzz,vitest-unit'], { encoding: 'utf8' });
+    expect(run.stdout.trim().split('\n').slice(1).map((l) => /\[([a-z0-9-]+)\]/.exec(l)?.[1])).toEqual(['fuzz', 'vitest-unit']);
   });
 });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
 const NO_REASON = { why: 'skipped without a reason in the test (its skip condition is in the test file)', packages: [] };
+const SUITE_FAILED = { why: 'not run: its file failed before it (a hook or import; the failure is above)', packages: [] };
 
 /** The C tests each print "name: N passed, N failed". */
 export function parseCLines(out) {
@@ -43,7 +44,8 @@ export function readVitestReport(file, root = process.cwd()) {
   for (const testFile of report.testResults ?? []) {
     for (const test of testFile.assertionResults ?? []) {
       if (test.status !== 'skipped' && test.status !== 'pending' && test.status !== 'todo') continue;
-      skipped.push({ reason: test.meta?.notRun ?? NO_REASON, name: `${relative(root, testFile.name)}: ${test.fullName}` });
+      const reason = test.meta?.notRun ?? (testFile.status === 'failed' ? SUITE_FAILED : NO_REASON);
+      skipped.push({ reason, name: `${relative(root, testFile.name)}: ${test.fullName}` });
     }
   }
   return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: skipped.length, notRun: groupSkipped(skipped) };
@@ -114,7 +116,7 @@ export function summaryLines(results, fixFor) {
     const counted = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} NOT RUN` : ''} (${seconds(r.ms)})`;
     row(r.status, r.name, r.status === 'NOT RUN' ? `all ${plural(skipped, 'test')} skipped: ${counted}` : counted);
     for (const group of notRun) {
-      row('NOT RUN', `  ${plural(group.tests.length, 'test')} of ${r.name}`.slice(0, 58), reasonText(group.reason));
+      lines.push(`${'NOT RUN'.padEnd(8)}   ${plural(group.tests.length, 'test')} of ${r.name}: ${reasonText(group.reason)}`);
       for (const name of group.tests.slice(0, 3)) lines.push(`${''.padEnd(11)}- ${name}`);
       if (group.tests.length > 3) lines.push(`${''.padEnd(11)}- and ${group.tests.length - 3} more`);
       fixLine(fixFor(group.reason));

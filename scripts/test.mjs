@@ -7,6 +7,7 @@
 // it: never a failure, never a pass.
 //   npm test -- --no-install   never call apt-get
 //   npm test -- --plan         print the decisions and exit (runs nothing)
+//   npm test -- --only ID,...  only these steps (ids: --plan lists them)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,12 +38,13 @@ const install = installPlan(missing, machine);
 console.log(`=== ${install.line}`);
 if (install.install && !args.includes('--plan')) machine.installFailed = !installPackages(missing);
 
-const steps = testSteps({ fuzzSeconds: process.env.FUZZ_SECONDS ?? 20 });
+const only = args.includes('--only') ? new Set((args[args.indexOf('--only') + 1] ?? '').split(',')) : undefined;
+const steps = testSteps({ fuzzSeconds: process.env.FUZZ_SECONDS ?? 20 }).filter((s) => !only || only.has(s.id));
 if (args.includes('--plan')) {
   machine.built = () => true; // the build steps come first: judge what follows them as if they succeed
   for (const step of steps) {
     const stop = blocker(step, machine);
-    console.log(stop ? `NOT RUN  ${step.name}: ${stop.why}; run: ${stop.fix}` : `run      ${step.name}: ${step.command.join(' ')}`);
+    console.log(stop ? `NOT RUN  ${step.name} [${step.id}]: ${stop.why}; run: ${stop.fix}` : `run      ${step.name} [${step.id}]: ${step.command.join(' ')}`);
   }
   process.exit(0);
 }
@@ -94,7 +96,7 @@ rmSync(outDir, { recursive: true, force: true });
 /** The command that would run a NOT RUN test: its packages installed, or root. */
 const fixFor = (reason) => (reason.packages?.length ? installFix(reason.packages, machine) : /needs root/.test(reason.why) ? 'sudo npm test' : undefined);
 
-console.log('\n=== summary');
+console.log(`\n=== summary${only ? ` (--only: ${steps.length} of ${testSteps().length} steps)` : ''}`);
 for (const line of summaryLines(results, fixFor)) console.log(line);
 const t = totals(results);
 if (t.notRunSteps || t.notRunTests) {
