@@ -106,7 +106,12 @@ export function packageProviding(item) {
   return SYSTEM_PACKAGES.find((p) => p.provides.includes(item))?.name;
 }
 
-export const APT_INSTALL = ['apt-get', 'install', '-y', '-q', '--no-install-recommends'];
+/**
+ * Never removes a package: --no-remove makes apt-get stop instead (on a
+ * machine whose init is not systemd, polkitd could otherwise pull in
+ * systemd-sysv and remove sysvinit-core). What stays missing is NOT RUN.
+ */
+export const APT_INSTALL = ['apt-get', 'install', '-y', '-q', '--no-install-recommends', '--no-remove'];
 
 /** The exact command, as a user types it (sudo unless root). */
 export function installCommand(packages, { root = process.geteuid?.() === 0 } = {}) {

@@ -1,7 +1,7 @@
 // `npm test`'s decisions, as pure functions of what the machine has (a
 // Machine, from probeMachine in test.mjs or from a test): which steps run,
 // which are NOT RUN and why, and the exact command that would run them.
-import { HELPER_BUILD_NEEDS, packageProviding } from './system-packages.mjs';
+import { APT_INSTALL, HELPER_BUILD_NEEDS, packageProviding } from './system-packages.mjs';
 
 /**
  * What a step needs: 'root', 'loop' (loop devices), 'built:<file>' (made by
@@ -70,7 +70,7 @@ export function installFix(packages, machine) {
   const list = packages.join(' ');
   if (!machine.apt) return `install ${list} (Debian/Ubuntu package names; this machine has no apt-get), then npm test`;
   if (!machine.root) return `sudo npm test (as root it installs ${list} first)`;
-  const install = `DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${list}`;
+  const install = `DEBIAN_FRONTEND=noninteractive ${APT_INSTALL.join(' ')} ${list}`;
   if (machine.installFailed) return `${install} (it failed above), then npm test`;
   return `${install}, then npm test`;
 }
@@ -82,5 +82,5 @@ export function installPlan(missing, machine) {
   if (machine.installRefused) return { install: false, line: `system packages: not installing (--no-install); missing: ${list}` };
   if (!machine.root) return { install: false, line: `system packages: missing ${list}; \`sudo npm test\` installs them (what needs them is NOT RUN below)` };
   if (!machine.apt) return { install: false, line: `system packages: missing ${list}; no apt-get here to install them (what needs them is NOT RUN below)` };
-  return { install: true, line: `system packages: installing ${list} (apt-get install -y --no-install-recommends)` };
+  return { install: true, line: `system packages: installing ${list} (${APT_INSTALL.join(' ')}; it never removes a package)` };
 }

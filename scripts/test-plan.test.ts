@@ -51,7 +51,7 @@ describe('which steps run', () => {
     expect(testSteps().filter((s) => blocker(s, noClang)).map((s) => s.id)).toEqual(['fuzz']);
     expect(blocker(step('fuzz'), noClang)).toEqual({
       why: 'clang is not installed',
-      fix: 'DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang, then npm test',
+      fix: 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-remove clang, then npm test',
     });
   });
 
@@ -67,13 +67,13 @@ describe('which steps run', () => {
   it('prints the command that fits the machine', () => {
     expect(installFix(['xfsprogs'], machine({ root: false }))).toBe('sudo npm test (as root it installs xfsprogs first)');
     expect(installFix(['xfsprogs'], machine({ apt: false }))).toBe('install xfsprogs (Debian/Ubuntu package names; this machine has no apt-get), then npm test');
-    expect(installFix(['xfsprogs'], machine({ installFailed: true }))).toMatch(/apt-get install -y --no-install-recommends xfsprogs \(it failed above\)/);
+    expect(installFix(['xfsprogs'], machine({ installFailed: true }))).toMatch(/apt-get install -y -q --no-install-recommends --no-remove xfsprogs \(it failed above\)/);
   });
 });
 
 describe('what it installs', () => {
   it('as root with apt: installs what is missing, in one line that names it', () => {
-    expect(installPlan(['xfsprogs', 'socat'], machine())).toEqual({ install: true, line: 'system packages: installing xfsprogs socat (apt-get install -y --no-install-recommends)' });
+    expect(installPlan(['xfsprogs', 'socat'], machine())).toEqual({ install: true, line: 'system packages: installing xfsprogs socat (apt-get install -y -q --no-install-recommends --no-remove; it never removes a package)' });
   });
 
   it('never without root, apt-get, or with --no-install', () => {
