@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['app/**/*.test.ts', 'main/**/*.test.ts', 'testing/**/*.test.ts'],
+          include: ['app/**/*.test.ts', 'main/**/*.test.ts', 'testing/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
           environment: 'node',
         },
@@ -28,6 +28,8 @@ export default defineConfig({
           // only its own mounts, so it thaws nothing another suite froze.)
           name: 'integration',
           include: ['**/*.int.test.ts'],
+          // A loop mount without its mkfs tool makes its test NOT RUN, not failed.
+          setupFiles: ['testing/not-run.ts'],
           exclude: ['**/node_modules/**'],
           pool: 'forks',
           fileParallelism: false,
@@ -43,6 +45,7 @@ export default defineConfig({
           // `npm run test:reliability -- --long`) repeats cells for minutes.
           name: 'reliability',
           include: ['reliability/**/*.rel.test.ts'],
+          setupFiles: ['testing/not-run.ts'],
           pool: 'forks',
           fileParallelism: false,
           testTimeout: 3_600_000,

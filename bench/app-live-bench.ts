@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { LoopFixture } from '../testing/loop-mounts';
 import { run } from '../testing/run-command';
 import { startWebMode } from '../testing/web-mode';
-import { fmt, p50p99, type Row } from '../testing/stats';
+import { fmt, p50p99, percentile, type Row } from '../testing/stats';
 
 const ROW_WATCH = join(import.meta.dirname, 'browser', 'row-watch.js');
 const FREEZE_SECONDS = 60;
@@ -47,8 +47,8 @@ export async function mountChange(page: Page, fixture: LoopFixture, runs = 10): 
     gone.push(times.goneAt! - unmountedAt);
   }
   return [
-    { figure: `mount -t tmpfs returns -> its row in the DOM (web mode, ${runs} mounts)`, value: p50p99(appear, 0), peer: '—', ratio: '—', target: '< 500 ms' },
-    { figure: `umount returns -> its row gone from the DOM (web mode, ${runs} unmounts)`, value: p50p99(gone, 0), peer: '—', ratio: '—', target: '< 500 ms' },
+    { figure: `mount -t tmpfs returns -> its row in the DOM (web mode, ${runs} mounts)`, value: p50p99(appear, 0), peer: '—', ratio: '—', target: 'p99 < 500 ms', met: percentile(appear, 99) < 500 },
+    { figure: `umount returns -> its row gone from the DOM (web mode, ${runs} unmounts)`, value: p50p99(gone, 0), peer: '—', ratio: '—', target: 'p99 < 500 ms', met: percentile(gone, 99) < 500 },
   ];
 }
 
@@ -97,6 +97,7 @@ export async function rendersPerTick(page: Page, fixture: LoopFixture, windowMs 
       peer: `other countdowns: ${per(otherCountdowns)}/tick`,
       ratio: '—',
       target: '1 (the ticking countdown only)',
+      met: countdown <= ticks && ownRow + otherRows === 0 && otherCountdowns === 0,
     },
   ];
 }

@@ -107,15 +107,26 @@ async function oneFreeze(client: HelperClient, mount: LoopMount, condition: Cond
 }
 
 /** The median run's breakdown (one run, so its parts add up). */
-function breakdownText(samples: Sample[]): string {
+function medianBreakdown(samples: Sample[]): FreezeBreakdown | undefined {
   const traced = samples.flatMap((s) => (s.breakdown ? [s.breakdown] : [])).sort((a, b) => a.totalMs - b.totalMs);
-  const b = traced[Math.floor((traced.length - 1) / 2)];
+  return traced[Math.floor((traced.length - 1) / 2)];
+}
+
+function breakdownText(samples: Sample[]): string {
+  const b = medianBreakdown(samples);
   if (!b) return 'not traced';
   return `FIFREEZE ${fmt(b.totalMs, 1)} ms = RCU grace periods ${fmt(b.rcuMs, 1)} + writeback ${fmt(b.writebackMs, 1)} + fs freeze ${fmt(b.fsMs, 1)} + other ${fmt(b.otherMs, 1)}`;
 }
 
+/** One mount's figures for docs/backup.md: median freeze per preparation, and the traced breakdowns. */
+export interface DirtyFreezeSummary {
+  label: string;
+  medianMs: Partial<Record<Condition, number>>;
+  breakdown: { none?: FreezeBreakdown; sync?: FreezeBreakdown };
+}
+
 /** The freeze call with 256 MiB dirty on one mount, under each preparation. */
-export async function dirtyFreeze(client: HelperClient, mount: LoopMount, where: string, runs = 5): Promise<Row[]> {
+export async function dirtyFreeze(client: HelperClient, mount: LoopMount, where: string, runs = 5): Promise<{ rows: Row[]; summary: DirtyFreezeSummary }> {
   const conditions: Condition[] = mount.fsType === 'ext4' ? ['none', 'sync', 'settle', 'full', 'idle'] : ['none', 'sync', 'settle', 'idle'];
   const samples: Record<Condition, Sample[]> = { none: [], sync: [], settle: [], full: [], idle: [] };
   const opened = FreezeTracer.open();
@@ -139,6 +150,7 @@ export async function dirtyFreeze(client: HelperClient, mount: LoopMount, where:
       peer: `after sync -f: ${pp(freeze('sync'))} (the sync itself: ${pp(samples.sync.map((s) => s.prepareMs), 0)})`,
       ratio: ratio('none', 'sync'),
       target: '>= 10x (issue 4); bounded by none / idle',
+      met: median(freeze('none')) / median(freeze('sync')) >= 10,
     },
   ];
   if (mount.fsType === 'ext4') {
@@ -173,5 +185,32 @@ export async function dirtyFreeze(client: HelperClient, mount: LoopMount, where:
       target: '—',
     },
   );
-  return rows;
+  const medianMs = Object.fromEntries(conditions.map((c) => [c, median(freeze(c))]));
+  return { rows, summary: { label: `${mount.fsType}, image ${where}`, medianMs, breakdown: { none: medianBreakdown(samples.none), sync: medianBreakdown(samples.sync) } } };
+}
+
+const ms = (value: number | undefined): string => (value === undefined ? '—' : `${fmt(value, 1)} ms`);
+
+/** docs/backup.md's two tables, from this run's summaries (bench:freeze-breakdown). */
+export function dirtyFreezeDocs(summaries: DirtyFreezeSummary[]): string {
+  const medians = [
+    '| 256 MiB dirty, the median freeze call of 5 | no preparation | after `sync -f` | `sync -f` + settle | syncfs + `EXT4_IOC_CHECKPOINT` | idle (nothing dirty) | none / sync | none / idle |',
+    '|---|---|---|---|---|---|---|---|',
+    ...summaries.map(({ label, medianMs: m }) => {
+      const ratio = (b: number | undefined): string => (b === undefined || m.none === undefined ? '—' : `${fmt(m.none / b, 1)}x`);
+      return `| ${label} | ${ms(m.none)} | ${ms(m.sync)} | ${ms(m.settle)} | ${ms(m.full)} | ${ms(m.idle)} | ${ratio(m.sync)} | ${ratio(m.idle)} |`;
+    }),
+  ];
+  const parts = [
+    '| FIFREEZE, the median traced run of 5 | RCU grace periods | writeback + cache flush | the fs\'s own freeze (journal, log) | other | total |',
+    '|---|---|---|---|---|---|',
+    ...summaries.flatMap(({ label, breakdown }) =>
+      (['none', 'sync'] as const).map((c) => {
+        const b = breakdown[c];
+        const name = `${label}, ${c === 'none' ? 'no pre-sync' : 'after `sync -f`'}`;
+        return b ? `| ${name} | ${ms(b.rcuMs)} | ${ms(b.writebackMs)} | ${ms(b.fsMs)} | ${ms(b.otherMs)} | ${ms(b.totalMs)} |` : `| ${name} | not traced | | | | |`;
+      }),
+    ),
+  ];
+  return `${medians.join('\n')}\n\n${parts.join('\n')}`;
 }

@@ -9,9 +9,12 @@
  * - fs: the filesystem's ->freeze_fs (ext4: journal flush and superblock;
  *   xfs: log force, AIL push, log cover);
  * - other: anything else (the ioctl on the CPU is the remainder).
- * Uses a private tracefs instance, removed on close; where tracefs is not
- * there (or not writable), open() says why and the bench goes without.
+ * Uses a private tracefs instance, removed on close. Where nothing mounted
+ * tracefs (no systemd to mount it on first use), open() mounts it and close()
+ * unmounts it again; where it cannot be had, open() says why and the bench
+ * goes without.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,15 +39,30 @@ interface TraceEvent {
   stack: string[];
 }
 
+/** Mounts tracefs where nothing did; true when this call mounted it. */
+function mountTracefs(): boolean {
+  if (existsSync(join(TRACEFS, 'instances'))) return false;
+  execFileSync('mount', ['-t', 'tracefs', 'tracefs', TRACEFS], { stdio: 'ignore' });
+  return true;
+}
+
 export class FreezeTracer {
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly mountedTracefs: boolean,
+  ) {}
 
   static open(): FreezeTracer | string {
-    if (!existsSync(join(TRACEFS, 'instances'))) return `no ${TRACEFS}/instances (tracefs not mounted)`;
+    let mounted: boolean;
+    try {
+      mounted = mountTracefs();
+    } catch (error) {
+      return `tracefs is not mounted at ${TRACEFS} and mounting it failed: ${(error as Error).message}`;
+    }
     const dir = join(TRACEFS, 'instances', `freezeframe-bench-${process.pid}`);
     try {
       if (!existsSync(dir)) mkdirSync(dir);
-      const tracer = new FreezeTracer(dir);
+      const tracer = new FreezeTracer(dir, mounted);
       tracer.write('buffer_size_kb', '16384');
       tracer.write('events/sched/sched_switch/filter', `(prev_comm == "${HELPER_COMM}" && prev_state != 0) || next_comm == "${HELPER_COMM}"`);
       tracer.write('events/syscalls/sys_enter_ioctl/filter', `cmd == ${FIFREEZE}`);
@@ -58,6 +76,7 @@ export class FreezeTracer {
       } catch {
         // Never made.
       }
+      if (mounted) execFileSync('umount', [TRACEFS], { stdio: 'ignore' });
       return `cannot set up a tracefs instance: ${(error as Error).message}`;
     }
   }
@@ -80,6 +99,7 @@ export class FreezeTracer {
       this.write('options/stacktrace', '0');
     } finally {
       rmdirSync(this.dir);
+      if (this.mountedTracefs) execFileSync('umount', [TRACEFS], { stdio: 'ignore' });
     }
   }
 

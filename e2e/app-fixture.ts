@@ -3,12 +3,14 @@
  * itself — the web mode in Debian's Chromium, or the Electron app where its
  * runtime exists — so every spec starts from a known table and nothing one
  * spec froze can leak into the next. Teardown stops the app (it thaws what it
- * holds) and the fixture thaws, unmounts and detaches the rest.
+ * holds) and the fixture thaws, unmounts and detaches the rest. Without
+ * mkfs.xfs a spec that uses the xfs is NOT RUN (skipped, with its reason).
  */
 import { test as base, chromium, _electron, type Page } from '@playwright/test';
 import { electronBinary } from '../scripts/electron-runtime.mjs';
 import { join, resolve } from 'node:path';
 import { LoopFixture, type LoopMount } from '../testing/loop-mounts';
+import { NOT_RUN_ANNOTATION, notRunText } from '../testing/requirements';
 import { CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV } from '../testing/chromium';
 import { startWebMode, type WebMode } from '../testing/web-mode';
 
@@ -38,7 +40,8 @@ export const test = base.extend<{ app: AppUnderTest }>({
     let close: () => Promise<void> = async () => undefined;
     try {
       const ext4 = await fixture.mount('ext4', { name: 'data-ext4' });
-      const xfs = await fixture.mount('xfs', { name: 'data-xfs' });
+      const missingXfs = LoopFixture.missingMkfs('xfs');
+      const xfs = missingXfs ? undefined : await fixture.mount('xfs', { name: 'data-xfs' });
       let page: Page;
       if (binary) {
         const app = await _electron.launch({
@@ -57,7 +60,16 @@ export const test = base.extend<{ app: AppUnderTest }>({
         await page.goto(server.url);
         close = () => browser.close();
       }
-      await use({ page, fixture, ext4, xfs, ...(server && { server }) });
+      const app = { page, fixture, ext4, ...(server && { server }) } as AppUnderTest;
+      Object.defineProperty(app, 'xfs', {
+        enumerable: true,
+        get: () => {
+          if (xfs) return xfs;
+          testInfo.annotations.push({ type: NOT_RUN_ANNOTATION, description: JSON.stringify(missingXfs) });
+          testInfo.skip(true, `NOT RUN: ${notRunText(missingXfs!)}`);
+        },
+      });
+      await use(app);
     } finally {
       await close().catch(() => undefined);
       await server?.stop();

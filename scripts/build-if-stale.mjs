@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HELPER_BUILD_NEEDS, installCommand, isProvided, packageProviding } from './system-packages.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -12,7 +13,8 @@ const MAIN_SOURCES = ['app', 'main', 'scripts/build-main.mjs', 'package.json'];
 export const TARGETS = {
   main: (entry) => ({ output: `dist/main/${entry}`, sources: MAIN_SOURCES, script: 'build:main' }),
   renderer: { output: 'dist/renderer/index.html', sources: ['app', 'renderer', 'vite.config.ts', 'package.json'], script: 'build:renderer' },
-  helper: { output: 'native-helper/build/freezeframe-helper', sources: ['native-helper/src', 'native-helper/clone', 'native-helper/fsops'], script: 'build:helper' },
+  // Without a compiler the app still shows the mounts (and says why nothing can be frozen).
+  helper: { output: 'native-helper/build/freezeframe-helper', sources: ['native-helper/src', 'native-helper/clone', 'native-helper/fsops'], script: 'build:helper', needs: HELPER_BUILD_NEEDS },
 };
 
 function newestSourceMtime(path) {
@@ -35,9 +37,15 @@ function isStale({ output, sources }) {
   return sources.some((source) => newestSourceMtime(join(root, source)) > builtAt);
 }
 
-/** Build what is stale, one npm script per target; exits on a failed build. */
+/** Build what is stale, one npm script per target; exits on a failed build. A target whose tools are missing is skipped, saying so. */
 export function buildIfStale(targets) {
   for (const target of targets.filter(isStale)) {
+    const missing = (target.needs ?? []).filter((item) => !isProvided(item));
+    if (missing.length > 0) {
+      const packages = [...new Set(missing.map((item) => packageProviding(item) ?? item))];
+      process.stderr.write(`freezeframe: cannot build ${target.output}: ${missing.join(', ')} missing; to build it: ${installCommand(packages)}\n`);
+      continue;
+    }
     process.stderr.write(`freezeframe: building first (npm run ${target.script})...\n`);
     const built = spawnSync('npm', ['run', target.script], { cwd: root, stdio: ['ignore', process.stderr, 'inherit'] });
     if (built.status !== 0) process.exit(built.status ?? 1);

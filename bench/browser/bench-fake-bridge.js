@@ -1,13 +1,11 @@
-/* global window, document, location, MutationObserver, requestAnimationFrame */
+/* global window, location */
 /**
  * The bench page's window.freezeframe (plain JS, loaded before the app's
  * module script, so renderer/main.tsx keeps it and skips the web bridge).
  * `?rows=N` mounts, a running helper, no history. mounts.list hands out a
- * JSON.parse of a pre-serialized snapshot, as the web bridge would.
- *
- * It also times first paint: a MutationObserver waits for the first
- * [role=row][data-id] element, then one requestAnimationFrame later records
- * performance.now() (ms since navigation start) in window.__benchFirstPaint.
+ * JSON.parse of a pre-serialized snapshot, as the web bridge would. No core,
+ * no WebSocket: the first-paint figure on this page is the renderer's alone
+ * (first-paint.js times it).
  */
 (function () {
   'use strict';
@@ -56,19 +54,4 @@
     subscribe: () => () => undefined,
   };
   Object.defineProperty(window, 'freezeframe', { value: Object.freeze(api), writable: false, configurable: false, enumerable: true });
-
-  const ROW = '[role=row][data-id]';
-  const observer = new MutationObserver(() => {
-    if (!document.querySelector(ROW)) return;
-    observer.disconnect();
-    requestAnimationFrame(() => {
-      const table = document.querySelector('[role=table]');
-      window.__benchFirstPaint = {
-        ms: performance.now(),
-        domRows: document.querySelectorAll(ROW).length,
-        ariaRowCount: Number(table ? table.getAttribute('aria-rowcount') : NaN) - 1,
-      };
-    });
-  });
-  observer.observe(document, { childList: true, subtree: true });
 })();

@@ -7,12 +7,14 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { notRunUnless } from '../../testing/not-run';
+import { needsRoot } from '../../testing/requirements';
 import { checkRootConfigDir, readPlanFile } from './plan-file';
 
 const plan = { version: 1, name: 'p', mounts: ['/srv/data'], method: 'manual' };
 const USER = 65534; // nobody
 
-describe.skipIf(process.geteuid?.() !== 0)('plan files and the config dir, as root', () => {
+describe('plan files and the config dir, as root', notRunUnless(needsRoot()), () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ff-plan-file-'));

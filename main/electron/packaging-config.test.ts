@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLED_GUARDIAN_RELATIVE, BUNDLED_HELPER_RELATIVE } from '../helper/appimage-install';
 import { INSTALLED_HELPER_PATH } from '../helper/helper-path';
 import { PACKAGE_POLICY, POLKIT_ACTIONS_DIR, POLKIT_ICON_NAME } from '../helper/polkit-policy';
+import { requireTools } from '../../testing/not-run';
 import { electronRuntimeAvailable } from './packaging-testing';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -139,6 +140,7 @@ describe('the fuses (build/after-pack.cjs)', () => {
 
 describe('the desktop entry', () => {
   it('build/linux/org.freezeframe.Freezeframe.desktop passes desktop-file-validate', () => {
+    requireTools('desktop-file-validate');
     const result = spawnSync('desktop-file-validate', [DESKTOP_FILE], { encoding: 'utf8' });
     expect(result.error, 'desktop-file-validate is missing: install desktop-file-utils').toBeUndefined();
     expect(`${result.stdout}${result.stderr}`).toBe('');
@@ -146,6 +148,7 @@ describe('the desktop entry', () => {
   });
 
   it('is what electron-builder writes into the packages, and that passes desktop-file-validate too', { timeout: 30_000 }, async () => {
+    requireTools('desktop-file-validate');
     const { LinuxTargetHelper } = require('app-builder-lib/out/targets/LinuxTargetHelper');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     const packager = {
@@ -172,6 +175,7 @@ describe('the desktop entry', () => {
 
 describe('the icons', () => {
   it('has the SVG source and a PNG of each size from 16 to 512 that is that size', () => {
+    requireTools('xmllint');
     execFileSync('xmllint', ['--noout', join(BUILD, 'icon.svg')]);
     for (const size of [16, 24, 32, 48, 64, 128, 256, 512]) {
       const png = readFileSync(join(BUILD, 'icons', `${size}x${size}.png`));

@@ -25,6 +25,9 @@
 #define NOBODY		65534
 
 static char dir[256];
+/* CLONE_BIN copied into dir: nobody may not traverse the checkout (a
+ * clone in /root, or in a 0750 home), but may run this copy. */
+static char tool[320];
 static char out[1 << 16];
 static size_t out_len;
 static char err_path[320];
@@ -58,7 +61,7 @@ static void write_file(const char *path, long size, mode_t mode)
  * *out_fd, its stderr the file err_path. */
 static pid_t start(const char *const args[], uid_t uid, int *out_fd)
 {
-	const char *argv[8] = { CLONE_BIN };
+	const char *argv[8] = { tool };
 	int pipefd[2];
 	pid_t pid;
 	int i;
@@ -79,7 +82,7 @@ static pid_t start(const char *const args[], uid_t uid, int *out_fd)
 		if (uid != 0 && (setgroups(0, NULL) != 0 ||
 				 setgid(NOBODY) != 0 || setuid(uid) != 0))
 			_exit(99);
-		execv(CLONE_BIN, (char *const *)argv);
+		execv(tool, (char *const *)argv);
 		_exit(98);
 	}
 	close(pipefd[1]);
@@ -270,6 +273,26 @@ static void test_sigterm_removes_target(void)
 	CHECK(access(dst, F_OK) != 0 && errno == ENOENT);
 }
 
+static int copy_tool(void)
+{
+	static char buf[1 << 16];
+	int in = open(CLONE_BIN, O_RDONLY | O_CLOEXEC);
+	int out_fd = open(in_dir(tool, "freezeframe-clone"),
+			  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	ssize_t n = 0;
+
+	while (in >= 0 && out_fd >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out_fd, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	if (in >= 0)
+		close(in);
+	if (out_fd >= 0 && close(out_fd) != 0)
+		n = -1;
+	return in < 0 || out_fd < 0 || n < 0 ? -1 : 0;
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -282,6 +305,10 @@ int main(void)
 		return 1;
 	}
 	in_dir(err_path, "stderr");
+	if (copy_tool() != 0) {
+		perror("copying " CLONE_BIN);
+		return 1;
+	}
 	write_file(in_dir(big, "big"), BIG_SIZE, 0644);
 	test_usage();
 	test_copy_and_progress();
@@ -290,6 +317,7 @@ int main(void)
 	test_sigterm_removes_target();
 	unlink(big);
 	unlink(err_path);
+	unlink(tool);
 	if (rmdir(dir) != 0)
 		fprintf(stderr, "test_clone_tool: %s left: %s\n", dir,
 			strerror(errno));

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notRunUnless } from '../../../../testing/not-run';
 import { BackupError } from '../backup-error';
 import { allocatedBytes, APPIMAGE_CLONE_TOOL_PATH, cloneExitError, cloneFile, estimateCopyMs, INSTALLED_CLONE_TOOL_PATH, locateCloneTool, parseCloneLine, probeReflink } from './clone';
 import type { FileChecks } from '../../../helper/helper-path';
@@ -75,7 +76,7 @@ describe('the tool output and exit codes', () => {
 const built = existsSync(TOOL);
 if (!built) console.warn(`\n*** NOT RUN: cloneFile tests need ${TOOL}; run make -C native-helper ***\n`);
 
-describe.skipIf(!built)('cloneFile with the real tool, in the temporary directory', () => {
+describe('cloneFile with the real tool, in the temporary directory', notRunUnless(built ? undefined : { why: `${TOOL} is not built (make -C native-helper)`, packages: [] }), () => {
   let dir: string;
   let source: string;
   const MiB = 1024 * 1024;

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelperClient } from '../../../helper/client';
 import { rootTests, startClient } from '../../../../testing/helper-harness';
 import { LoopFixture, type LoopMount } from '../../../../testing/loop-mounts';
+import { notRunUnless } from '../../../../testing/not-run';
+import { firstReason } from '../../../../testing/requirements';
 import { run } from '../../../../testing/run-command';
 import type { BackupError } from '../backup-error';
 import { cloneFile, probeReflink } from './clone';
@@ -27,7 +29,10 @@ if (!can.ok) console.warn(`\n*** NOT RUN: data mover integration tests: ${can.wh
 
 const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
-describe.skipIf(!can.ok)('data movers on loop mounts', () => {
+// The images sit on an xfs host and a btrfs member: without either mkfs tool the suite is NOT RUN.
+const notRun = can.ok ? firstReason(LoopFixture.missingMkfs('xfs'), LoopFixture.missingMkfs('btrfs')) : { why: can.why, packages: [] };
+
+describe('data movers on loop mounts', notRunUnless(notRun), () => {
   let fixture: LoopFixture;
   let client: HelperClient;
   let xfsHost: LoopMount;
